@@ -1,0 +1,141 @@
+/**
+ * The EventStore port: the only way projections and the application touch the notification log.
+ * Adapters (packages/adapters: SQLite, EventStoreDB) implement it; nothing here names a driver.
+ * Every expected failure is a value (`StoreFailure`), never a thrown exception.
+ */
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+
+/** What a stored event is: the kind of notification, or a quarantine fact. */
+export type EventType =
+  | 'TelephonySessionNotification'
+  | 'PresenceNotification'
+  | 'DetailedPresenceNotification'
+  | 'MessageStoreNotification'
+  | 'UnknownNotification'
+  | 'NotificationQuarantined'
+  | 'QuarantineResolved'
+
+/** How a notification reached callstate. */
+export type Source = 'webhook' | 'import-file' | 'stdin' | 'quarantine-retry' | 'simulator'
+
+export interface EventMetadata {
+  /** When callstate received it (ISO 8601 UTC). For imported history this is the import time. */
+  readonly receivedAt: string
+  readonly source: Source
+  /** Where exactly: `file.ndjson:12`, `POST /webhook from 127.0.0.1`, ... */
+  readonly sourceRef?: string
+  /** sha256 (hex) of the canonical JSON of the unwrapped envelope (quarantine: of the raw input). */
+  readonly contentHash: string
+  /** webhook | websocket | pn_apns | pn_gcm, when known. */
+  readonly transport?: string
+  /** The notification uuid as received (event ids are UUIDv5 of it). */
+  readonly uuid?: string
+}
+
+export interface NewEvent {
+  /** Deterministic UUID (v5): of the notification uuid, or of the content hash for quarantine entries. */
+  readonly id: string
+  readonly type: EventType
+  /** The payload as a JSON text: the envelope as received for notifications. */
+  readonly data: string
+  readonly metadata: EventMetadata
+}
+
+/**
+ * A position in the whole log. Strictly increasing along the log. SQLite: the gap-free global sequence
+ * (first event is 1). EventStoreDB: the `$all` commit position (see the adapter for how ties are broken).
+ * 0 means "before the first event".
+ */
+export type Position = number
+
+export interface StoredEvent extends NewEvent {
+  readonly stream: string
+  /** 0-based index of the event within its stream. */
+  readonly revision: number
+  readonly position: Position
+}
+
+/** `number`: the revision of the stream's last event (0-based). */
+export type ExpectedRevision = 'any' | 'no-stream' | 'stream-exists' | number
+
+export interface AppendRequest {
+  readonly stream: string
+  readonly expected: ExpectedRevision
+  readonly events: ReadonlyArray<NewEvent>
+}
+
+export type AppendResult =
+  | { readonly _tag: 'Appended'; readonly id: string; readonly position: Position; readonly revision: number }
+  /** The id was already in the log: nothing was written. `existing` lets the caller tell a true duplicate from a conflict. */
+  | { readonly _tag: 'Duplicate'; readonly id: string; readonly existing: StoredEvent }
+
+export interface AppendOutcome {
+  readonly stream: string
+  readonly results: ReadonlyArray<AppendResult>
+  /** Revision of the stream's last event after the append (-1 for an empty stream). */
+  readonly lastRevision: number
+}
+
+export type StoreFailure =
+  | {
+      readonly _tag: 'VersionConflict'
+      readonly stream: string
+      readonly expected: ExpectedRevision
+      readonly actual: number | 'no-stream'
+    }
+  | { readonly _tag: 'Unavailable'; readonly cause: string }
+  | { readonly _tag: 'Timeout'; readonly operation: string; readonly ms: number }
+  | { readonly _tag: 'InvalidRequest'; readonly reason: string }
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: number
+  readonly limit?: number
+}
+
+export interface Subscription {
+  /** Stops the subscription; resolves when no handler call is running any more. */
+  readonly close: () => Promise<void>
+}
+
+export interface SubscribeHandlers {
+  /** Called with batches in log order, never concurrently; the next batch waits for the returned promise. */
+  readonly onEvents: (events: ReadonlyArray<StoredEvent>) => void | Promise<void>
+  /** Called once the backlog that existed when subscribing has been delivered (then live events follow). */
+  readonly onCaughtUp?: () => void
+  readonly onError?: (failure: StoreFailure) => void
+}
+
+export interface EventStore {
+  /** Append to one stream; idempotent by event id (an id already stored is reported `Duplicate`, not rewritten). */
+  readonly append: (request: AppendRequest) => TE.TaskEither<StoreFailure, AppendOutcome>
+  /**
+   * Append to several streams. The embedded store commits them in one transaction (group commit);
+   * a VersionConflict on one request fails the whole batch and writes nothing.
+   */
+  readonly appendBatch: (
+    requests: ReadonlyArray<AppendRequest>
+  ) => TE.TaskEither<StoreFailure, ReadonlyArray<AppendOutcome>>
+  /** One stream in revision order; an absent stream reads as []. */
+  readonly readStream: (
+    stream: string,
+    options?: ReadStreamOptions
+  ) => TE.TaskEither<StoreFailure, ReadonlyArray<StoredEvent>>
+  /** The whole log in order, events with position strictly greater than `after`, at most `limit` of them. */
+  readonly readAll: (after: Position, limit: number) => TE.TaskEither<StoreFailure, ReadonlyArray<StoredEvent>>
+  /** The event with this id, wherever it is (the embedded store's ids are unique across the log). */
+  readonly findById: (id: string) => TE.TaskEither<StoreFailure, StoredEvent | undefined>
+  /** Deliver every event after `after` (catch up), then follow the log live until closed. */
+  readonly subscribe: (after: Position, handlers: SubscribeHandlers) => Subscription
+  /** Position of the last event in the log (0 when empty). */
+  readonly head: () => TE.TaskEither<StoreFailure, Position>
+  readonly close: () => Promise<void>
+}
+
+/** Stream names: one place, so every adapter and query agrees. */
+export const streams = {
+  session: (telephonySessionId: string): string => `session-${telephonySessionId}`,
+  presence: (extensionId: string): string => `presence-${extensionId}`,
+  messages: (extensionId: string): string => `messages-${extensionId}`,
+  unknown: 'unknown',
+  quarantine: 'quarantine'
+} as const

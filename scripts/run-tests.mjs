@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Runs every workspace's uvu suite, one after another, and prints one closing line
+// `N passed, N failed` summed over all of them. uvu exits 0 when it finds no test, so a run
+// where no test executed is a failure here, and so is a suite that crashed before its summary.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const workspaces = ['packages/domain', 'packages/projections', 'packages/adapters', 'tests']
+const only = process.argv.slice(2)
+
+const run = (cwd) =>
+  new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'test'], { cwd: path.join(root, cwd), env: process.env })
+    let out = ''
+    const keep = (chunk, sink) => {
+      out += chunk.toString()
+      sink.write(chunk)
+    }
+    child.stdout.on('data', (c) => keep(c, process.stdout))
+    child.stderr.on('data', (c) => keep(c, process.stderr))
+    child.on('close', (code) => resolve({ code: code ?? 1, out }))
+  })
+
+// uvu's summary: "Total:  N", "Passed:  N", "Skipped:  N" (with ANSI colours when on a terminal).
+const count = (out, label) => {
+  // eslint-disable-next-line no-control-regex
+  const plain = out.replace(/\u001b\[[0-9;]*m/g, '')
+  const m = [...plain.matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'gm'))].pop()
+  return m ? Number(m[1]) : undefined
+}
+
+let passed = 0
+let failed = 0
+let skipped = 0
+for (const ws of workspaces.filter((w) => only.length === 0 || only.some((o) => w.includes(o)))) {
+  console.log(`\n== ${ws}`)
+  const { code, out } = await run(ws)
+  const total = count(out, 'Total')
+  const ok = count(out, 'Passed')
+  const skip = count(out, 'Skipped') ?? 0
+  if (total === undefined || ok === undefined) {
+    console.log(`!! ${ws}: no uvu summary (exit ${code}); counted as one failure`)
+    failed += 1
+    continue
+  }
+  passed += ok
+  skipped += skip
+  let bad = total - ok - skip
+  if (code !== 0 && bad === 0) bad = 1
+  failed += bad
+}
+if (passed + failed === 0) {
+  console.log('no test ran: that is a failure')
+  failed = 1
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exit(failed === 0 ? 0 : 1)
