@@ -1,1 +1,2 @@
 export * from './notification.js'
+export * from './canonical.js'
