@@ -122,8 +122,11 @@ export interface EventStore {
   ) => TE.TaskEither<StoreFailure, ReadonlyArray<StoredEvent>>
   /** The whole log in order, events with position strictly greater than `after`, at most `limit` of them. */
   readonly readAll: (after: Position, limit: number) => TE.TaskEither<StoreFailure, ReadonlyArray<StoredEvent>>
-  /** The event with this id, wherever it is (the embedded store's ids are unique across the log). */
-  readonly findById: (id: string) => TE.TaskEither<StoreFailure, StoredEvent | undefined>
+  /**
+   * The event with this id. The embedded store finds it anywhere (its ids are unique across the log);
+   * EventStoreDB has no global id index, so it looks only in `streamHint` (and returns undefined without one).
+   */
+  readonly findById: (id: string, streamHint?: string) => TE.TaskEither<StoreFailure, StoredEvent | undefined>
   /** Deliver every event after `after` (catch up), then follow the log live until closed. */
   readonly subscribe: (after: Position, handlers: SubscribeHandlers) => Subscription
   /** Position of the last event in the log (0 when empty). */
