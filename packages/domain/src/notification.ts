@@ -51,6 +51,17 @@ export interface PartyStatus {
   readonly description?: string
   readonly parkData?: string
   readonly peerId?: PeerId
+  /** Present when the user answers on desktop/mobile apps (added by the decoder: real payloads carry it). */
+  readonly mobilePickupData?: MobilePickupData
+}
+
+export interface MobilePickupData {
+  /** Extension ids that may pick the call up; the wire sends an array or a comma-separated string. */
+  readonly ccMailboxes?: ReadonlyArray<string>
+  readonly to?: string
+  readonly sid?: string
+  readonly srvLvl?: string
+  readonly srvLvlExt?: string
 }
 
 export interface Endpoint {
