@@ -1,0 +1,2 @@
+export { openSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from './store.js'
+export { type Durability, SCHEMA_VERSION } from './schema.js'

@@ -1,0 +1,98 @@
+/**
+ * Between `StoredEvent` and a row of the events table. Rows are read in raw (array) mode, the fastest the driver
+ * offers, and checked field by field: what comes out of the file is data from outside, so nothing is cast.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { EventMetadata, EventType, NewEvent, Source, StoredEvent } from '@callstate/projections'
+
+/** The column order of every SELECT; `decodeRow` reads the same order. */
+export const COLUMNS =
+  'position, id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid'
+
+// Records keyed by the port's unions: a value added to the port fails to compile here until the store knows it.
+const EVENT_TYPES: Record<EventType, true> = {
+  TelephonySessionNotification: true,
+  PresenceNotification: true,
+  DetailedPresenceNotification: true,
+  MessageStoreNotification: true,
+  UnknownNotification: true,
+  NotificationQuarantined: true,
+  QuarantineResolved: true
+}
+const SOURCES: Record<Source, true> = {
+  webhook: true,
+  'import-file': true,
+  stdin: true,
+  'quarantine-retry': true,
+  simulator: true
+}
+/** Each metadata field has its column; a field added to `EventMetadata` fails to compile here. */
+export const METADATA_COLUMNS: Record<keyof EventMetadata, string> = {
+  receivedAt: 'received_at',
+  source: 'source',
+  sourceRef: 'source_ref',
+  contentHash: 'content_hash',
+  transport: 'transport',
+  uuid: 'uuid'
+}
+
+const isEventType = (value: unknown): value is EventType =>
+  typeof value === 'string' && Object.hasOwn(EVENT_TYPES, value)
+const isSource = (value: unknown): value is Source => typeof value === 'string' && Object.hasOwn(SOURCES, value)
+const optionalText = (value: unknown): value is string | null => value === null || typeof value === 'string'
+
+/** Parameters of the INSERT, in its column order. Absent optional metadata is stored as NULL. */
+export const encodeRow = (event: NewEvent, stream: string, revision: number): ReadonlyArray<string | number | null> => [
+  event.id,
+  stream,
+  revision,
+  event.type,
+  event.data,
+  event.metadata.receivedAt,
+  event.metadata.source,
+  event.metadata.contentHash,
+  event.metadata.sourceRef ?? null,
+  event.metadata.transport ?? null,
+  event.metadata.uuid ?? null
+]
+
+/** A row back to a `StoredEvent`; NULL optional metadata becomes an absent key, so round trips compare equal. */
+export const decodeRow = (row: unknown): E.Either<string, StoredEvent> => {
+  if (!Array.isArray(row) || row.length !== 12) return E.left('row has an unexpected shape')
+  const [position, id, stream, revision, type, data, receivedAt, source, contentHash, sourceRef, transport, uuid] = row
+  if (
+    typeof position !== 'number' ||
+    typeof id !== 'string' ||
+    typeof stream !== 'string' ||
+    typeof revision !== 'number' ||
+    !isEventType(type) ||
+    typeof data !== 'string' ||
+    typeof receivedAt !== 'string' ||
+    !isSource(source) ||
+    typeof contentHash !== 'string' ||
+    !optionalText(sourceRef) ||
+    !optionalText(transport) ||
+    !optionalText(uuid)
+  )
+    return E.left(`row at position ${String(position)} does not hold a valid event`)
+  const metadata: EventMetadata = {
+    receivedAt,
+    source,
+    contentHash,
+    ...(sourceRef === null ? {} : { sourceRef }),
+    ...(transport === null ? {} : { transport }),
+    ...(uuid === null ? {} : { uuid })
+  }
+  return E.right({ id, type, data, metadata, stream, revision, position })
+}
+
+/** Decodes rows in order; the first bad row fails the whole read (a corrupt log must not be skipped silently). */
+export const decodeRows = (rows: ReadonlyArray<unknown>): E.Either<string, ReadonlyArray<StoredEvent>> => {
+  const events: StoredEvent[] = new Array(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const decoded = decodeRow(rows[i])
+    if (E.isLeft(decoded)) return decoded
+    events[i] = decoded.right
+  }
+  return E.right(events)
+}
