@@ -1,0 +1,94 @@
+import type { Anomaly } from '../anomaly.js'
+import { canonicalJson } from '../canonical.js'
+import { currentEntry } from '../party/transitions.js'
+import { sameSlot } from './facts.js'
+import { sequenceGaps } from './gaps.js'
+import { sessionLinks } from './links.js'
+import { deriveParty } from './party.js'
+import { sessionEnded, sessionStatus } from './status.js'
+import { extremeTime, instant } from './time.js'
+import type { PartyState, PartyUpdate, SessionState } from './types.js'
+
+/** What a session knows besides its facts: body-level fields, merged order-independently by the fold. */
+export interface SessionHeader {
+  readonly telephonySessionId: string
+  readonly sessionId: string | null
+  readonly origin: string | null
+}
+
+const groupByParty = (updates: ReadonlyArray<PartyUpdate>): Map<string, PartyUpdate[]> => {
+  const groups = new Map<string, PartyUpdate[]>()
+  for (const u of updates) groups.set(u.party.id, [...(groups.get(u.party.id) ?? []), u])
+  return groups
+}
+
+/** Anomalies visible in the facts themselves, before any party is judged. */
+const factAnomalies = (updates: ReadonlyArray<PartyUpdate>): Anomaly[] =>
+  updates.flatMap((u, i): Anomaly[] => {
+    const previous = updates[i - 1]
+    const conflict: Anomaly[] =
+      previous !== undefined && sameSlot(previous, u) && (updates[i - 2] === undefined || !sameSlot(updates[i - 2]!, u))
+        ? [{ kind: 'conflicting-update', partyId: u.party.id, sequence: u.sequence }]
+        : []
+    const untimed: Anomaly[] =
+      instant(u.eventTime) === null ? [{ kind: 'missing-event-time', partyId: u.party.id, sequence: u.sequence }] : []
+    return [...conflict, ...untimed]
+  })
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** A fixed, readable order: by sequence, then party, then the anomaly's own content. */
+const sortAnomalies = (anomalies: ReadonlyArray<Anomaly>): Anomaly[] =>
+  [...anomalies].sort(
+    (a, b) =>
+      a.sequence - b.sequence || compareText(a.partyId, b.partyId) || compareText(canonicalJson(a), canonicalJson(b))
+  )
+
+/**
+ * When the session ended: the eventTime of the fact that ended it, i.e. of the latest (by sequence, the platform's
+ * chronology) final entry among the parties. Null while not ended, or when that fact has no time.
+ */
+const endTime = (parties: ReadonlyArray<PartyState>): string | null => {
+  if (!sessionEnded(parties)) return null
+  const finals = parties.flatMap((p) => {
+    const last = currentEntry(p.history)
+    return last === null ? [] : [last]
+  })
+  const ending = finals.reduce<(typeof finals)[number] | null>(
+    (best, e) =>
+      best === null || e.sequence > best.sequence || (e.sequence === best.sequence && e.at > best.at) ? e : best,
+    null
+  )
+  return ending === null || instant(ending.at) === null ? null : ending.at
+}
+
+/**
+ * Everything a session state says, derived from its sorted, deduplicated facts. `asOf` is the instant open spans
+ * are counted up to; `undefined` means the session's own lastEventAt (what the stored state uses: clock-free).
+ */
+export const deriveSession = (
+  header: SessionHeader,
+  updates: ReadonlyArray<PartyUpdate>,
+  asOf?: string
+): SessionState => {
+  const times = updates.map((u) => u.eventTime)
+  const lastEventAt = extremeTime(times, 1)
+  const derived = [...groupByParty(updates).entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([id, facts]) => deriveParty(id, facts, asOf ?? lastEventAt))
+  const parties = derived.map((d) => d.state)
+  return {
+    telephonySessionId: header.telephonySessionId,
+    sessionId: header.sessionId,
+    origin: header.origin,
+    updates,
+    status: sessionStatus(parties),
+    startedAt: extremeTime(times, -1),
+    endedAt: endTime(parties),
+    lastEventAt,
+    parties,
+    gaps: sequenceGaps(updates.map((u) => u.sequence)),
+    anomalies: sortAnomalies([...factAnomalies(updates), ...derived.flatMap((d) => d.anomalies)]),
+    links: sessionLinks(updates)
+  }
+}

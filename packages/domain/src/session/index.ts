@@ -1,0 +1,5 @@
+export type { PartyUpdate, PartyState, LiveStatus, SessionStatus, SessionState, Gap, Link } from './types.js'
+export { emptySession, evolveSession, evolveSessionWith, foldSession, sessionAt } from './fold.js'
+export { isStale, statusAt } from './stale.js'
+export { isConferenceBridge } from './links.js'
+export { partyUpdates, plainParty, compareUpdates, insertUpdates } from './facts.js'
