@@ -1,15 +1,58 @@
 /**
  * The `callstate` command line. Each command lives in its own module under ./commands and is registered
- * here through ./commands/index.ts; global options (--data-dir, --esdb) are read by every command.
+ * here through ./commands/index.ts; global options (--data-dir, --esdb) are read by every command through
+ * `globalOptions(cmd)` in ./run.ts.
+ *
+ * Errors: commands report expected failures themselves (one line, exit 1; usage errors exit 2). What escapes
+ * them is a bug or an environment problem: it is still shown as one line (the stack only with
+ * CALLSTATE_DEBUG=1), never as a raw stack trace.
  */
-import { Command } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import { registerAll } from './commands/index.js'
 
 const program = new Command()
   .name('callstate')
   .description('An event-sourced call-state engine for RingCentral notifications.')
+  .addOption(
+    new Option('--data-dir <dir>', 'directory of the embedded event store').env('CALLSTATE_DATA_DIR').default('./data')
+  )
+  .addOption(
+    new Option('--esdb <connection-string>', 'use EventStoreDB instead of the embedded store (esdb://host:2113?tls=false)').env(
+      'CALLSTATE_ESDB_URL'
+    )
+  )
+  .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ callstate import calls.ndjson          append notifications to ./data/events.db
+  $ callstate quarantine                    what could not be logged, and why
+  $ callstate log --limit 20                the raw log
+  $ callstate --data-dir /var/lib/callstate audit s-a0d17930c96bd`
+  )
 
 registerAll(program)
 
-await program.parseAsync(process.argv)
+const debug = process.env['CALLSTATE_DEBUG'] === '1'
+
+const fail = (message: string, exitCode: number, error?: unknown): void => {
+  process.stderr.write(`callstate: ${message}\n`)
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+  process.exitCode = exitCode
+}
+
+process.on('unhandledRejection', (reason) => fail(`unexpected error: ${String(reason)}`, 1, reason))
+
+try {
+  await program.parseAsync(process.argv)
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its message (usage errors) or the help/version text.
+    // Help or version asked for: 0. Anything else (unknown option, missing argument, no command): usage, 2.
+    const informational = ['commander.helpDisplayed', 'commander.version'].includes(e.code) || e.exitCode === 0
+    process.exitCode = informational ? 0 : 2
+  } else fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`, 1, e)
+}

@@ -3,7 +3,14 @@
  * and help. Add one import and one call per module; keep the list alphabetical.
  */
 import type { Command } from 'commander'
+import * as audit from './audit.js'
+import * as importCommand from './import.js'
+import * as log from './log.js'
+import * as quarantine from './quarantine.js'
 
 export const registerAll = (program: Command): void => {
-  void program
+  audit.register(program)
+  importCommand.register(program)
+  log.register(program)
+  quarantine.register(program)
 }

@@ -1,0 +1,23 @@
+/**
+ * Which event store a command uses: EventStoreDB when a connection string is given (`--esdb`,
+ * `CALLSTATE_ESDB_URL`), else the embedded SQLite log in the data directory. Every command opens its store
+ * here, so the choice is made in one place.
+ */
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { EventStore, StoreFailure } from '@callstate/projections'
+import { openSqliteStore } from './sqlite/index.js'
+
+export interface StoreChoice {
+  /** Directory of the embedded store (`events.db` inside it). */
+  readonly dataDir: string
+  /** EventStoreDB connection string (`esdb://host:2113?tls=false`); when set, the data directory is not used. */
+  readonly esdb?: string
+}
+
+export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, EventStore> =>
+  choice.esdb !== undefined
+    ? TE.left({
+        _tag: 'Unavailable',
+        cause: 'the EventStoreDB adapter is not available in this build yet; omit --esdb to use the embedded store'
+      })
+    : TE.fromEither(openSqliteStore({ dataDir: choice.dataDir }))
