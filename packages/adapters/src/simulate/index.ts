@@ -1,0 +1,8 @@
+export { simulate, simulateClean, simulateLines } from './generate.js'
+export type { SimItem, SimOutput, NoiseRates } from './noise.js'
+export { formatLine } from './noise.js'
+export * from './options.js'
+export type { CallTruth, PartyTruth, Outcome, LiveStatus } from './truth.js'
+export { SCENARIO_TABLE } from './scenarios/index.js'
+export { SCENARIOS } from './script.js'
+export type { ScenarioName } from './script.js'
