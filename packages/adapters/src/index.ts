@@ -1,2 +1,3 @@
 export {}
 export * from './sqlite/index.js'
+export * from './http/index.js'

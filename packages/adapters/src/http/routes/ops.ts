@@ -1,0 +1,112 @@
+/**
+ * Operational routes: `GET /health` (store reachable, projection lag), `GET /metrics` (Prometheus text) and
+ * `GET /openapi.json` (the OpenAPI 3 document generated from the route schemas). Health and the API
+ * description are public (no API token): a load balancer and a client generator need them without secrets.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { FastifyInstance } from 'fastify'
+import type { EventStore } from '@callstate/projections'
+import type { ServerMetrics } from '../metrics.js'
+
+/** How far the in-process projections got, read without touching the store. */
+export interface ProjectionProbe {
+  /** Log position of the last event the read models applied (the lowest over the projections). */
+  readonly checkpoint: () => number
+  /** Log head minus checkpoint as last observed; null when unknown (the store could not be read). */
+  readonly lag: () => number | null
+}
+
+const HealthSchema = {
+  type: 'object',
+  required: ['status', 'store', 'projections'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    store: {
+      type: 'object',
+      required: ['reachable'],
+      properties: {
+        reachable: { type: 'boolean' },
+        head: { type: 'integer', description: 'Position of the last event in the log.' },
+        error: { type: 'string' }
+      }
+    },
+    projections: {
+      type: 'object',
+      required: ['checkpoint'],
+      properties: {
+        checkpoint: { type: 'integer', description: 'Last log position applied to the read models.' },
+        lag: { type: 'integer', description: 'Events in the log not yet applied (head - checkpoint).' }
+      }
+    }
+  }
+} as const
+
+export interface OpsOptions {
+  readonly store: EventStore
+  readonly projections: ProjectionProbe
+  readonly metrics: ServerMetrics
+}
+
+export const registerOps = (app: FastifyInstance, { store, projections, metrics }: OpsOptions): void => {
+  app.get(
+    '/health',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Liveness and readiness: the store is reachable, and how far behind the read models are',
+        tags: ['operations'],
+        querystring: { type: 'object', properties: {} },
+        response: {
+          200: { description: 'The store answers.', ...HealthSchema },
+          503: { description: 'The store does not answer.', ...HealthSchema }
+        }
+      }
+    },
+    async (_request, reply) => {
+      const head = await store.head()()
+      const checkpoint = projections.checkpoint()
+      if (E.isLeft(head)) {
+        const error = head.left._tag === 'Unavailable' ? head.left.cause : head.left._tag
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', store: { reachable: false, error }, projections: { checkpoint } })
+      }
+      return reply.send({
+        status: 'ok',
+        store: { reachable: true, head: head.right },
+        projections: { checkpoint, lag: Math.max(0, head.right - checkpoint) }
+      })
+    }
+  )
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Prometheus metrics (text exposition format)',
+        tags: ['operations'],
+        produces: ['text/plain'],
+        querystring: { type: 'object', properties: {} },
+        response: { 200: { description: 'Prometheus text format 0.0.4.', type: 'string' } }
+      }
+    },
+    async (_request, reply) => {
+      const text = await metrics.registry.metrics()
+      return reply.header('content-type', metrics.registry.contentType).send(text)
+    }
+  )
+
+  app.get(
+    '/openapi.json',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'This API, described as OpenAPI 3 (generated from the route schemas)',
+        tags: ['operations'],
+        querystring: { type: 'object', properties: {} },
+        response: { 200: { description: 'An OpenAPI 3.0 document.', type: 'object', additionalProperties: true } }
+      }
+    },
+    async (_request, reply) => reply.send(app.swagger())
+  )
+}
