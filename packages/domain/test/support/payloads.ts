@@ -1,10 +1,20 @@
 /**
- * Test support: read the real captures in /work/shared/payloads as they are, and narrow telephony bodies by hand
- * (ids as strings, statuses as received) until the real `decode` is exported. No casts: every field is checked.
+ * Test support: read the real captures in /work/shared/payloads as they are and decode them with the real `decode`.
+ * Payload 08 has no envelope and no party ids: `strippedBodies` narrows those bodies by hand (no casts: every field
+ * is checked) and gives the party the id the test chooses.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Endpoint, Party, PeerId, TelephonySessionBody } from '../../src/index.js'
+import * as E from 'fp-ts/lib/Either.js'
+import {
+  decode,
+  formatDecodeFailure,
+  type Endpoint,
+  type Notification,
+  type Party,
+  type PeerId,
+  type TelephonySessionBody
+} from '../../src/index.js'
 
 export const PAYLOADS = '/work/shared/payloads'
 
@@ -68,6 +78,18 @@ export const telephonyBody = (v: unknown, partyId?: string): TelephonySessionBod
   }
 }
 
-/** The telephony bodies of a payload file that is an array of envelopes (or of `{ body }` objects). */
-export const payloadBodies = (prefix: string, partyId?: string): TelephonySessionBody[] =>
+/** The bodies of a payload file of `{ body }` objects with no envelope (08), narrowed by hand. */
+export const strippedBodies = (prefix: string, partyId: string): TelephonySessionBody[] =>
   list(loadPayload(prefix)).map((e) => telephonyBody(rec(e).body, partyId))
+
+/** Every notification of a payload file that is an array of envelopes, through the real decoder. */
+export const decodedPayload = (prefix: string): Notification[] =>
+  list(loadPayload(prefix)).map((input) => {
+    const decoded = decode(input)
+    if (E.isLeft(decoded)) throw new Error(`payload ${prefix} does not decode: ${formatDecodeFailure(decoded.left)}`)
+    return decoded.right.notification
+  })
+
+/** The telephony-session bodies of a payload file, decoded. */
+export const sessionBodies = (prefix: string): TelephonySessionBody[] =>
+  decodedPayload(prefix).flatMap((n) => (n.kind === 'telephony-session' ? [n.body] : []))
