@@ -1,0 +1,26 @@
+/**
+ * The read-model digest: sha256 over every content table, each read in primary-key order, one canonical
+ * line per row (a JSON array of the column values). rm_meta is left out: versions and checkpoints are
+ * bookkeeping, not content. rm_sessions.position IS included: it is the position of the last event of the
+ * session (a property of the log, not of how it was batched), so a read model updated live in small batches
+ * and one rebuilt in large batches hold the same value, and the digest catches a runner that skipped an
+ * event. rm_calls.ended_position is excluded: it records the batch that made an end visible.
+ */
+import { createHash } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import { DIGEST_TABLES } from './schema.js'
+
+export const digestTables = (db: Database.Database): string => {
+  const hash = createHash('sha256')
+  // A read transaction, so the tables are read as of one instant even while a runner writes.
+  db.transaction(() => {
+    for (const { table, columns, key } of DIGEST_TABLES) {
+      hash.update(`# ${table}\n`)
+      for (const row of db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${key}`).raw().iterate()) {
+        hash.update(JSON.stringify(row))
+        hash.update('\n')
+      }
+    }
+  }).deferred()
+  return hash.digest('hex')
+}

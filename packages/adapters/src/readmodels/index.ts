@@ -1,0 +1,2 @@
+export * from './open-readmodels.js'
+export { ReadModelCorrupt } from './rows.js'

@@ -1,0 +1,16 @@
+/** The read models callstate keeps, each with its version constant. */
+import type { Projection } from './projection.js'
+import { messagesProjection } from './messages/projection.js'
+import { presenceProjection } from './presence/projection.js'
+import { sessionsProjection } from './sessions/projection.js'
+
+export { SESSIONS_VERSION } from './sessions/projection.js'
+export { PRESENCE_VERSION } from './presence/projection.js'
+export { MESSAGES_VERSION } from './messages/projection.js'
+
+/** Fresh instances (the sessions projection holds a cache, so runners must not share one). */
+export const defaultProjections = (): ReadonlyArray<Projection> => [
+  sessionsProjection(),
+  presenceProjection(),
+  messagesProjection()
+]

@@ -1,0 +1,64 @@
+/**
+ * `--known-at`: folds one stream from the log on demand, keeping only the events received by then (metadata
+ * `receivedAt`; for imported history that is the import time). No read model is involved.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { foldSession, type Notification, type SessionState, type TelephonySessionBody } from '@callstate/domain'
+import { projectEvent } from '../event.js'
+import type { EventStore, StoredEvent, StoreFailure } from '../port.js'
+import { streams } from '../port.js'
+import { instantMs } from '../time.js'
+
+const PAGE = 1000
+
+/** Every event of a stream, in revision order, read page by page. */
+export const readWholeStream = (store: EventStore, stream: string): TE.TaskEither<StoreFailure, StoredEvent[]> => {
+  const from = (revision: number, acc: StoredEvent[]): TE.TaskEither<StoreFailure, StoredEvent[]> =>
+    pipe(
+      store.readStream(stream, { fromRevision: revision, limit: PAGE }),
+      TE.flatMap((page) => {
+        acc.push(...page)
+        const last = page[page.length - 1]
+        return page.length < PAGE || last === undefined ? TE.right(acc) : from(last.revision + 1, acc)
+      })
+    )
+  return from(0, [])
+}
+
+/** Received at or before `knownAt` (an event whose receivedAt is not an instant is not known at any time). */
+export const receivedBy = (knownAt: string) => {
+  const limit = instantMs(knownAt) ?? -Infinity
+  return (e: StoredEvent): boolean => (instantMs(e.metadata.receivedAt) ?? Infinity) <= limit
+}
+
+/** The decodable notifications of a stream received by `knownAt`, in log order. */
+export const knownNotifications = (
+  store: EventStore,
+  stream: string,
+  knownAt: string
+): TE.TaskEither<StoreFailure, Notification[]> =>
+  pipe(
+    readWholeStream(store, stream),
+    TE.map((events) =>
+      events.filter(receivedBy(knownAt)).flatMap((e) => {
+        const p = projectEvent(e)
+        return E.isRight(p) ? [p.right.notification] : []
+      })
+    )
+  )
+
+/** The session as known at `knownAt`; undefined when nothing of it had been received. */
+export const sessionKnownAt = (
+  store: EventStore,
+  telephonySessionId: string,
+  knownAt: string
+): TE.TaskEither<StoreFailure, SessionState | undefined> =>
+  pipe(
+    knownNotifications(store, streams.session(telephonySessionId), knownAt),
+    TE.map((ns) => {
+      const bodies = ns.flatMap((n): TelephonySessionBody[] => (n.kind === 'telephony-session' ? [n.body] : []))
+      return bodies.length === 0 ? undefined : foldSession(telephonySessionId, bodies)
+    })
+  )

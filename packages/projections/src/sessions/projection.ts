@@ -1,0 +1,94 @@
+/**
+ * The sessions projection: rm_sessions, rm_calls, rm_session_extensions from telephony-session events.
+ *
+ * Per batch, each session touched is loaded once (from a small cache, else from the read model), evolved with
+ * all of its bodies in the batch at once (`evolveSessionWith`: one sort, one derivation) and saved once.
+ * Because the domain fold is order-free and duplicate-proof, a batch boundary never changes the state.
+ *
+ * `rm_calls.ended_position` is the position of the last event of the batch in which a party was first seen
+ * ended: a visibility marker for incremental consumers ("calls whose end became visible after checkpoint X"),
+ * always <= the checkpoint committed with it. It depends on batching, so the digest leaves it out.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { emptySession, evolveSessionWith, type SessionState, type TelephonySessionBody } from '@callstate/domain'
+import type { ProjectedEvent } from '../event.js'
+import type { Projection } from '../projection.js'
+import type { ReadModelTx } from '../readmodel-port.js'
+import { callRowsOf, extensionsOf, sessionRowOf } from './rows.js'
+import { parseStoredState } from './stored-state.js'
+
+/** Bump when the session fold or the rows derived from it change. */
+export const SESSIONS_VERSION = 1
+
+interface Entry {
+  readonly state: SessionState
+  readonly position: number
+  readonly endedPositions: ReadonlyMap<string, number>
+}
+
+/** A read-model state the current code cannot read: thrown inside the transaction, so nothing of the batch commits. */
+export class UnreadableSession extends Error {
+  constructor(
+    readonly telephonySessionId: string,
+    reason: string
+  ) {
+    super(`read model of session ${telephonySessionId} is unreadable (${reason}): run \`callstate rebuild\``)
+    this.name = 'UnreadableSession'
+  }
+}
+
+const load = (tx: ReadModelTx, id: string): Entry => {
+  const stored = tx.loadSession(id)
+  if (stored === undefined) return { state: emptySession(id), position: 0, endedPositions: new Map() }
+  const state = parseStoredState(id, stored.row.state)
+  if (E.isLeft(state)) throw new UnreadableSession(id, state.left.reason)
+  const endedPositions = new Map<string, number>()
+  for (const c of stored.calls) if (c.endedPosition !== null) endedPositions.set(c.partyId, c.endedPosition)
+  return { state: state.right, position: stored.row.position, endedPositions }
+}
+
+export interface SessionsProjectionOptions {
+  /** Sessions kept in memory between batches (a rebuild touches each session in a few neighbouring batches). */
+  readonly cacheSize?: number
+  readonly version?: number
+}
+
+export const sessionsProjection = (options: SessionsProjectionOptions = {}): Projection => {
+  const cacheSize = options.cacheSize ?? 20_000
+  // Insertion-ordered Map as an LRU: a hit is re-inserted at the end, eviction takes from the front.
+  const cache = new Map<string, Entry>()
+
+  const apply = (tx: ReadModelTx, events: ReadonlyArray<ProjectedEvent>): void => {
+    const touched = new Map<string, { bodies: TelephonySessionBody[]; last: number }>()
+    for (const e of events) {
+      if (e.notification.kind !== 'telephony-session') continue
+      const body = e.notification.body
+      const t = touched.get(body.telephonySessionId)
+      if (t === undefined) touched.set(body.telephonySessionId, { bodies: [body], last: e.position })
+      else {
+        t.bodies.push(body)
+        t.last = e.position
+      }
+    }
+    for (const [id, { bodies, last }] of touched) {
+      const before = cache.get(id) ?? load(tx, id)
+      cache.delete(id)
+      const state = evolveSessionWith(before.state, bodies)
+      const endedPositions = new Map<string, number>()
+      for (const p of state.parties) {
+        if (!p.ended) continue
+        endedPositions.set(p.id, before.endedPositions.get(p.id) ?? last)
+      }
+      const entry: Entry = { state, position: Math.max(before.position, last), endedPositions }
+      tx.saveSession(sessionRowOf(state, entry.position), callRowsOf(state, endedPositions), extensionsOf(state))
+      cache.set(id, entry)
+    }
+    while (cache.size > cacheSize) {
+      const oldest = cache.keys().next()
+      if (oldest.done === true) break
+      cache.delete(oldest.value)
+    }
+  }
+
+  return { name: 'sessions', version: options.version ?? SESSIONS_VERSION, apply, invalidate: () => cache.clear() }
+}
