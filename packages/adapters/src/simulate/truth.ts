@@ -1,7 +1,10 @@
 /**
  * The ground truth of a simulated session, computed from the simulator's own script (what it decided
  * happens), never by running callstate's fold. Formulas are DOMAIN.md's:
- * - ring: first Proceeding to the first Answered or Disconnected after it (0 without Proceeding);
+ * - ring: first Proceeding to the first Answered or Disconnected after it (0 without Proceeding). A call sent to
+ *   voicemail stops ringing when voicemail picks up, so VoiceMail (and Gone) end the ring too: DOMAIN.md's
+ *   formula names the two usual ends, and counting the caller's message as ringing would be wrong (the domain
+ *   fold makes the same choice, metrics.ts);
  * - talk: Answered until Hold, Disconnected, Gone, Parked or VoiceMail;
  * - hold: Hold until Answered or Disconnected;
  * - spans still open in a session whose end never arrives count up to the session's last event;
@@ -41,6 +44,7 @@ export interface CallTruth {
   readonly parties: ReadonlyArray<PartyTruth>
 }
 
+const RING_ENDS = new Set(['Answered', 'Disconnected', 'VoiceMail', 'VoiceMailScreening', 'Gone'])
 const TALK_ENDS = new Set(['Hold', 'Disconnected', 'Gone', 'Parked', 'VoiceMail', 'VoiceMailScreening'])
 const HOLD_ENDS = new Set(['Answered', 'Disconnected'])
 /** Disconnected with these reasons means the call moved to another device of the same user. */
@@ -80,7 +84,7 @@ const metricsOf = (steps: ReadonlyArray<SimStep>, until: number) => {
   let holdMs = 0
   for (const s of steps) {
     if (s.code === 'Proceeding' && ringStart === undefined) ringStart = s.at
-    if ((s.code === 'Answered' || s.code === 'Disconnected') && ringStart !== undefined && !ringDone) {
+    if (ringStart !== undefined && !ringDone && RING_ENDS.has(s.code)) {
       ringMs = s.at - ringStart
       ringDone = true
     }

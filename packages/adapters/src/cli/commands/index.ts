@@ -7,10 +7,12 @@ import * as audit from './audit.js'
 import * as importCommand from './import.js'
 import * as log from './log.js'
 import * as quarantine from './quarantine.js'
+import * as simulate from './simulate.js'
 
 export const registerAll = (program: Command): void => {
   audit.register(program)
   importCommand.register(program)
   log.register(program)
   quarantine.register(program)
+  simulate.register(program)
 }
