@@ -1,0 +1,111 @@
+/**
+ * How callstate events are laid out in EventStoreDB, and decoded back (io-ts, once, at this boundary).
+ * - event id: the port's deterministic UUIDv5, as is; event type: the port's EventType.
+ * - data: the JSON text exactly as given, stored as bytes (content type application/octet-stream):
+ *   letting the client re-serialise it as JSON would not give the same text back.
+ * - custom metadata: the port's EventMetadata as JSON.
+ */
+import * as t from 'io-ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { binaryEvent, type EventData } from '@eventstore/db-client'
+import type { NewEvent, StoredEvent } from '@callstate/projections'
+
+export const EventTypeCodec = t.keyof(
+  {
+    TelephonySessionNotification: null,
+    PresenceNotification: null,
+    DetailedPresenceNotification: null,
+    MessageStoreNotification: null,
+    UnknownNotification: null,
+    NotificationQuarantined: null,
+    QuarantineResolved: null
+  },
+  'EventType'
+)
+
+const SourceCodec = t.keyof(
+  { webhook: null, 'import-file': null, stdin: null, 'quarantine-retry': null, simulator: null },
+  'Source'
+)
+
+export const StoredMetadata = t.intersection(
+  [
+    t.type({ receivedAt: t.string, source: SourceCodec, contentHash: t.string }),
+    t.partial({ sourceRef: t.string, transport: t.string, uuid: t.string })
+  ],
+  'StoredMetadata'
+)
+
+export const toClientEvent = (event: NewEvent): EventData =>
+  binaryEvent({
+    id: event.id,
+    type: event.type,
+    data: new Uint8Array(Buffer.from(event.data, 'utf8')),
+    metadata: { ...event.metadata }
+  })
+
+/** The part of a client `RecordedEvent` we read; typed structurally so no client type leaks out. */
+export interface ClientRecord {
+  readonly streamId: string
+  readonly id: string
+  readonly revision: bigint
+  readonly type: string
+  readonly data: unknown
+  readonly metadata: unknown
+  readonly position?: { readonly commit: bigint; readonly prepare: bigint } | undefined
+}
+
+export const isSystem = (record: Pick<ClientRecord, 'streamId' | 'type'>): boolean =>
+  record.streamId.startsWith('$') || record.type.startsWith('$')
+
+const dataText = (data: unknown): E.Either<string, string> =>
+  data instanceof Uint8Array ? E.right(Buffer.from(data).toString('utf8')) : E.left('data is not stored as bytes')
+
+const problems = (errors: t.Errors): string =>
+  errors.map((e) => `${e.context.map((c) => c.key).join('.')}: ${String(e.value)}`).join('; ')
+
+/** A stored record -> the port's StoredEvent; a record callstate did not write is an error with a reason. */
+export const decodeRecord = (
+  record: ClientRecord,
+  commitPosition: bigint | undefined
+): E.Either<string, StoredEvent> => {
+  const where = `event ${record.id} (${record.streamId}@${record.revision})`
+  const commit = commitPosition ?? record.position?.commit
+  return pipe(
+    E.Do,
+    E.apS('type', pipe(EventTypeCodec.decode(record.type), E.mapLeft(problems))),
+    E.apS('meta', pipe(StoredMetadata.decode(record.metadata), E.mapLeft(problems))),
+    E.apS('data', dataText(record.data)),
+    E.apS('commit', commit === undefined ? E.left('no commit position') : E.right(commit)),
+    E.map(({ type, meta, data, commit }) => ({
+      id: record.id,
+      type,
+      data,
+      metadata: meta,
+      stream: record.streamId,
+      revision: Number(record.revision),
+      position: Number(commit)
+    })),
+    E.mapLeft((reason) => `${where} is not a callstate event: ${reason}`)
+  )
+}
+
+const isRecord = (value: unknown): value is ClientRecord =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof Reflect.get(value, 'streamId') === 'string' &&
+  typeof Reflect.get(value, 'id') === 'string' &&
+  typeof Reflect.get(value, 'revision') === 'bigint' &&
+  typeof Reflect.get(value, 'type') === 'string'
+
+/** What a subscription's untyped `read()` hands out, checked rather than cast. */
+export const resolvedOf = (item: unknown): { record?: ClientRecord; commit?: bigint } => {
+  if (typeof item !== 'object' || item === null) return {}
+  const record = Reflect.get(item, 'event')
+  const commit = Reflect.get(item, 'commitPosition')
+  return {
+    ...(isRecord(record) ? { record } : {}),
+    ...(typeof commit === 'bigint' ? { commit } : {})
+  }
+}

@@ -1,0 +1,1 @@
+export { openEsdbStore, type EsdbStoreOptions } from './store.js'

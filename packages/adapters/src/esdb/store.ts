@@ -1,0 +1,73 @@
+/**
+ * The EventStore port on EventStoreDB (gRPC client @eventstore/db-client 6.2.1).
+ * What differs from the embedded SQLite store, and why:
+ * - Positions are `$all` commit positions, shared by the events of one append (./positions.ts).
+ * - Duplicate ids are found per stream, not across the log (./id-index.ts); `findById` looks only in
+ *   `streamHint` and answers undefined without one (EventStoreDB has no global id index).
+ * - `appendBatch` is not atomic across streams (./append.ts).
+ * - Every operation is bounded by the adapter's own timeout (./bounded.ts); failures are values
+ *   (./failure.ts). Read models stay in local SQLite on each query node; only the log lives here.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { EventStoreDBClient } from '@eventstore/db-client'
+import type { EventStore, StoreFailure, StoredEvent } from '@callstate/projections'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import { append, appendBatch } from './append.js'
+import { bounded } from './bounded.js'
+import { IdIndex } from './id-index.js'
+import { head, readAll, readStream, readStreamIn } from './read.js'
+import { subscribe } from './subscribe.js'
+
+export interface EsdbStoreOptions {
+  /** Bound on every operation, in ms (default 5000). */
+  readonly timeoutMs?: number
+  /** Streams whose id index is kept in memory for duplicate detection (default 10000). */
+  readonly indexedStreams?: number
+}
+
+const findById =
+  (client: EventStoreDBClient, index: IdIndex, ms: number) =>
+  (id: string, streamHint?: string): TE.TaskEither<StoreFailure, StoredEvent | undefined> =>
+    bounded('findById', ms, async (scope) => {
+      if (streamHint === undefined || streamHint === '') return E.right(undefined)
+      const known = await index.refresh(client, scope, streamHint)
+      if (E.isLeft(known)) return known
+      const revision = known.right.revisions.get(id)
+      if (revision === undefined) return E.right(undefined)
+      const read = await readStreamIn(client, scope, streamHint, revision, 1)
+      return E.isLeft(read) ? read : E.right(read.right.find((e) => e.id === id))
+    })
+
+const connect = (connectionString: string): E.Either<StoreFailure, EventStoreDBClient> => {
+  try {
+    return E.right(EventStoreDBClient.connectionString(connectionString))
+  } catch (error) {
+    // The client's parser throws on a malformed string; that is the caller's input, reported as such.
+    const reason = error instanceof Error ? error.message : String(error)
+    return E.left({ _tag: 'InvalidRequest', reason: `bad EventStoreDB connection string: ${reason}` })
+  }
+}
+
+/** Opens (lazily: the client connects on first use) an EventStore on the node at `connectionString`. */
+export const openEsdbStore = (
+  connectionString: string,
+  options?: EsdbStoreOptions
+): E.Either<StoreFailure, EventStore> => {
+  const ms = options?.timeoutMs ?? 5000
+  if (!(Number.isFinite(ms) && ms > 0))
+    return E.left({ _tag: 'InvalidRequest', reason: `timeoutMs must be > 0: ${ms}` })
+  return E.map((client: EventStoreDBClient): EventStore => {
+    const index = new IdIndex(options?.indexedStreams ?? 10_000)
+    const deps = { client, index, ms }
+    return {
+      append: append(deps),
+      appendBatch: appendBatch(deps),
+      readStream: readStream(client, ms),
+      readAll: readAll(client, ms),
+      findById: findById(client, index, ms),
+      subscribe: subscribe(client, ms),
+      head: head(client, ms),
+      close: () => client.dispose()
+    }
+  })(connect(connectionString))
+}
