@@ -1,3 +1,4 @@
 export {}
 export * from './sqlite/index.js'
 export * from './http/index.js'
+export * from './esdb/index.js'
