@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as net from 'node:net'
 import * as E from 'fp-ts/lib/Either.js'
-import { Metadata, status } from '@grpc/grpc-js'
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js'
 import {
   DeadlineExceededError,
   NotLeaderError,
@@ -20,7 +20,7 @@ import { isStreamNotFound, toStoreFailure } from '../src/esdb/failure.js'
 import { openEsdbStore } from '../src/esdb/index.js'
 
 /** A ServiceError as grpc-js makes one: an Error with code, details and metadata. */
-const serviceError = (code: number, details: string, metadata = new Metadata()): Error =>
+const serviceError = (code: number, details: string, metadata = new Metadata()): ServiceError =>
   Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata })
 
 test('typed client errors: WrongExpectedVersion becomes VersionConflict with expected and actual', () => {
