@@ -182,4 +182,26 @@ test('a folded state survives a JSON round trip unchanged (serialisable, no unde
   assert.equal(JSON.parse(JSON.stringify(state)), state)
 })
 
+test('a fact with no eventTime is kept, flagged, and ignored for times', () => {
+  const { eventTime: _dropped, ...untimed } = body(3, 0, party('a', { code: 'Answered' }))
+  const state = foldSession(SESSION, [body(2, 1, party('a', { code: 'Proceeding' })), untimed])
+  assert.equal(
+    {
+      history: state.parties[0]?.history,
+      anomalies: state.anomalies,
+      startedAt: state.startedAt,
+      lastEventAt: state.lastEventAt
+    },
+    {
+      history: [
+        { status: 'Proceeding', reason: null, at: t(1), sequence: 2 },
+        { status: 'Answered', reason: null, at: '', sequence: 3 }
+      ],
+      anomalies: [{ kind: 'missing-event-time', partyId: 'a', sequence: 3 }],
+      startedAt: t(1),
+      lastEventAt: t(1)
+    }
+  )
+})
+
 test.run()

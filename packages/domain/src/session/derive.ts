@@ -25,11 +25,14 @@ const groupByParty = (updates: ReadonlyArray<PartyUpdate>): Map<string, PartyUpd
 /** Anomalies visible in the facts themselves, before any party is judged. */
 const factAnomalies = (updates: ReadonlyArray<PartyUpdate>): Anomaly[] =>
   updates.flatMap((u, i): Anomaly[] => {
-    const previous = updates[i - 1]
-    const conflict: Anomaly[] =
-      previous !== undefined && sameSlot(previous, u) && (updates[i - 2] === undefined || !sameSlot(updates[i - 2]!, u))
-        ? [{ kind: 'conflicting-update', partyId: u.party.id, sequence: u.sequence }]
-        : []
+    const before = updates[i - 1]
+    const twoBefore = updates[i - 2]
+    // one anomaly per slot: at the second fact of a (sequence, party id), not again at a third
+    const secondInSlot =
+      before !== undefined && sameSlot(before, u) && (twoBefore === undefined || !sameSlot(twoBefore, u))
+    const conflict: Anomaly[] = secondInSlot
+      ? [{ kind: 'conflicting-update', partyId: u.party.id, sequence: u.sequence }]
+      : []
     const untimed: Anomaly[] =
       instant(u.eventTime) === null ? [{ kind: 'missing-event-time', partyId: u.party.id, sequence: u.sequence }] : []
     return [...conflict, ...untimed]
