@@ -12,6 +12,12 @@ export interface StoreChoice {
   readonly dataDir: string
   /** EventStoreDB connection string (`esdb://host:2113?tls=false`); when set, the data directory is not used. */
   readonly esdb?: string
+  /**
+   * Embedded store only. `full` (default) fsyncs every commit: what `serve` acknowledges survives power loss.
+   * `import` asks for `normal`: a power loss may roll back its last commits, and running the same import again
+   * restores them (ids are deterministic), so it need not wait for the disk on every batch.
+   */
+  readonly durability?: 'full' | 'normal'
 }
 
 export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, EventStore> =>
@@ -20,4 +26,4 @@ export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, Even
         _tag: 'Unavailable',
         cause: 'the EventStoreDB adapter is not available in this build yet; omit --esdb to use the embedded store'
       })
-    : TE.fromEither(openSqliteStore({ dataDir: choice.dataDir }))
+    : TE.fromEither(openSqliteStore({ dataDir: choice.dataDir, durability: choice.durability ?? 'full' }))

@@ -17,9 +17,10 @@ const program = new Command()
     new Option('--data-dir <dir>', 'directory of the embedded event store').env('CALLSTATE_DATA_DIR').default('./data')
   )
   .addOption(
-    new Option('--esdb <connection-string>', 'use EventStoreDB instead of the embedded store (esdb://host:2113?tls=false)').env(
-      'CALLSTATE_ESDB_URL'
-    )
+    new Option(
+      '--esdb <connection-string>',
+      'use EventStoreDB instead of the embedded store (esdb://host:2113?tls=false)'
+    ).env('CALLSTATE_ESDB_URL')
   )
   .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError('(run with --help for usage)')

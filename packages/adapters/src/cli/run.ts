@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import type { EventStore, StoreFailure } from '@callstate/projections'
-import { openStore } from '../open-store.js'
+import { openStore, type StoreChoice } from '../open-store.js'
 
 export interface CliFailure {
   readonly _tag: 'CliFailure'
@@ -64,7 +64,7 @@ export const run = async (body: () => Promise<E.Either<CliFailure, void>>): Prom
 
 /** Runs `body` with the store the global options name; the store is closed whatever happens. */
 export const useStore = async (
-  options: GlobalOptions,
+  options: StoreChoice,
   body: (store: EventStore) => Promise<E.Either<CliFailure, void>>
 ): Promise<E.Either<CliFailure, void>> => {
   const opened = await openStore(options)()
@@ -96,5 +96,11 @@ export const out = (line: string): void => {
 export const nonNegativeInt = (name: string, value: unknown): E.Either<CliFailure, number | undefined> => {
   if (value === undefined) return E.right(undefined)
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
-  return Number.isSafeInteger(n) ? E.right(n) : E.left(usage(`${name} must be a non-negative integer, got ${String(value)}`))
+  return Number.isSafeInteger(n)
+    ? E.right(n)
+    : E.left(usage(`${name} must be a non-negative integer, got ${String(value)}`))
 }
+
+/** cli-table3 options: its default colours only on a terminal, so piped output stays plain text. */
+export const tableStyle = (): { style: { head: string[]; border: string[] } } | Record<string, never> =>
+  process.stdout.isTTY ? {} : { style: { head: [], border: [] } }

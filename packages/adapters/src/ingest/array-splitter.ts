@@ -123,3 +123,63 @@ export class ArraySplitter {
     return chunk.length
   }
 }
+
+/**
+ * Splits concatenated top-level JSON values (`{...}\n{...}`, a single pretty-printed object) into the exact
+ * text of each value. A container value ends where its brackets balance; a top-level scalar ends at
+ * whitespace. Text left open at the end comes out as an `unterminated` stray piece.
+ */
+export class ValueSplitter {
+  private depth = 0
+  private inString = false
+  private escaped = false
+  private inValue = false
+  private carry = ''
+  private index = 0
+
+  push(chunk: string): Piece[] {
+    const out: Piece[] = []
+    let start = this.inValue ? 0 : -1
+    const emit = (end: number): void => {
+      out.push({ _tag: 'element', index: this.index++, text: (this.carry + chunk.slice(start, end)).trim() })
+      this.carry = ''
+      this.inValue = false
+      this.depth = 0
+      start = -1
+    }
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i)
+      if (!this.inValue) {
+        if (isSpace(c)) continue
+        this.inValue = true
+        start = i
+      }
+      if (this.inString) {
+        if (this.escaped) this.escaped = false
+        else if (c === BACKSLASH) this.escaped = true
+        else if (c === QUOTE) this.inString = false
+        continue
+      }
+      if (c === QUOTE) this.inString = true
+      else if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        this.depth--
+        if (this.depth <= 0) emit(i + 1)
+      } else if (this.depth === 0 && isSpace(c)) emit(i)
+    }
+    if (start !== -1) this.carry += chunk.slice(start)
+    return out
+  }
+
+  end(): Piece[] {
+    const rest = this.carry.trim()
+    const index = this.index
+    this.carry = ''
+    this.inValue = false
+    if (rest === '') return []
+    // A top-level scalar at the very end is complete; an open container is not.
+    return this.depth === 0 && !this.inString
+      ? [{ _tag: 'element', index, text: rest }]
+      : [{ _tag: 'stray', where: 'unterminated', text: rest }]
+  }
+}

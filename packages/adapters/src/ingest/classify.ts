@@ -4,9 +4,10 @@
  * (Hashing and UUIDv5 are deterministic functions of the input.)
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { canonicalJson, decode, type Decoded, type DecodeFailure } from '@callstate/domain'
+import { decode, type Decoded, type DecodeFailure } from '@callstate/domain'
 import { streams, type EventType, type NewEvent, type Source } from '@callstate/projections'
 import { ArraySplitter } from './array-splitter.js'
+import { contentHash } from './content-hash.js'
 import { notificationEventId, quarantineEventId, sha256Hex } from './ids.js'
 import type { QuarantinedData, QuarantineReason } from './quarantine-entry.js'
 import type { RawItem } from './readers.js'
@@ -122,7 +123,7 @@ export const classifyValue = (
     (decoded: Decoded): Prepared => {
       const { notification, transport } = decoded
       const uuid = notification.envelope.uuid
-      const contentHash = sha256Hex(canonicalJson(decoded.envelope))
+      const hash = contentHash(decoded.envelope)
       // A webhook body or NDJSON envelope line is stored byte for byte; a wrapper is stored unwrapped.
       const data = transport === 'webhook' ? raw : JSON.stringify(decoded.envelope)
       return {
@@ -132,12 +133,12 @@ export const classifyValue = (
         source,
         stream: streamOf(notification),
         uuid,
-        contentHash,
+        contentHash: hash,
         event: {
           id: notificationEventId(uuid),
           type: eventTypeOf[notification.kind],
           data,
-          metadata: { receivedAt, source, sourceRef, contentHash, transport, uuid }
+          metadata: { receivedAt, source, sourceRef, contentHash: hash, transport, uuid }
         }
       }
     }

@@ -21,7 +21,7 @@ export interface ReadFailure {
 export type ImportFailure = StoreFailure | ReadFailure
 
 export interface ImportOptions {
-  /** Items per `appendBatch` (default 2000). */
+  /** Items per `appendBatch` (default 5000). */
   readonly batchSize?: number
   readonly now?: () => Date
   readonly onBytes?: (bytesRead: number) => void
@@ -30,7 +30,7 @@ export interface ImportOptions {
   readonly onBatch?: (report: IngestReport) => void
 }
 
-const DEFAULT_BATCH = 2000
+const DEFAULT_BATCH = 5000
 
 const describe = (e: unknown): string => {
   if (e instanceof Error) {

@@ -105,7 +105,12 @@ const conflictOf = (p: PreparedNotification, existingHash: string, receivedAt: s
 /** What became of one classified item, once the first append has answered. */
 type Step =
   | { readonly _tag: 'done'; readonly outcome: ItemOutcome }
-  | { readonly _tag: 'conflict'; readonly entry: Prepared; readonly of: PreparedNotification; readonly existing: string }
+  | {
+      readonly _tag: 'conflict'
+      readonly entry: Prepared
+      readonly of: PreparedNotification
+      readonly existing: string
+    }
 
 const outcomeOf = (p: Prepared, result: AppendResult | undefined): ItemOutcome => {
   if (result?._tag === 'Appended')

@@ -7,14 +7,17 @@
  *   pn_apns/pn_gcm wrapper, or a JSON array of envelopes; the ingest step tells these apart);
  * - otherwise, when the line starts with `[` -> a JSON array spread over lines (a pretty-printed capture):
  *   each element is one item;
- * - otherwise NDJSON again, so the broken first line is quarantined like any other broken line.
+ * - otherwise, when the line is a lone `{` -> pretty-printed JSON values one after the other (a single
+ *   pretty-printed object is the common case): each top-level value is one item;
+ * - otherwise NDJSON again, so the broken first line is quarantined like any other broken line (a broken
+ *   line must not swallow the lines after it, which a bracket-balancing mode would do).
  * A one-line array file (`[{...},{...}]`) is thus NDJSON with one array line; the items are the same.
  *
  * Blank lines are skipped: they are not counted as read and not quarantined.
  */
 import { StringDecoder } from 'node:string_decoder'
 import type { Source } from '@callstate/projections'
-import { ArraySplitter, type Piece } from './array-splitter.js'
+import { ArraySplitter, ValueSplitter, type Piece } from './array-splitter.js'
 
 /** One input value as received. `value`, when given, is `JSON.parse(raw)` already done by the caller. */
 export interface RawItem {
@@ -25,7 +28,7 @@ export interface RawItem {
   readonly sourceRef: string
 }
 
-export type InputFormat = 'ndjson' | 'json-array'
+export type InputFormat = 'ndjson' | 'json-array' | 'json-values'
 
 export interface ReadOptions {
   /** Called after each chunk with the number of bytes read so far (progress bars). */
@@ -68,8 +71,7 @@ const lineSplitter = (name: string, source: Source): Splitter => {
   }
 }
 
-const arraySplitter = (name: string, source: Source): Splitter => {
-  const splitter = new ArraySplitter()
+const pieceSplitter = (name: string, source: Source, splitter: ArraySplitter | ValueSplitter): Splitter => {
   const toItem = (piece: Piece): RawItem =>
     piece._tag === 'element'
       ? { raw: piece.text, source, sourceRef: `${name}:#${piece.index}` }
@@ -87,7 +89,8 @@ export const detectFormat = (firstLine: string): InputFormat => {
     return 'ndjson'
   } catch {
     // Not a complete JSON value: a multi-line array when it opens one, else NDJSON with a broken first line.
-    return firstLine.trimStart().startsWith('[') ? 'json-array' : 'ndjson'
+    const line = firstLine.trim()
+    return line.startsWith('[') ? 'json-array' : line === '{' ? 'json-values' : 'ndjson'
   }
 }
 
@@ -122,7 +125,9 @@ export async function* readItems(
     if (first === undefined) return undefined
     const format = detectFormat(first)
     options.onFormat?.(format)
-    return format === 'ndjson' ? lineSplitter(name, source) : arraySplitter(name, source)
+    return format === 'ndjson'
+      ? lineSplitter(name, source)
+      : pieceSplitter(name, source, format === 'json-array' ? new ArraySplitter() : new ValueSplitter())
   }
   for await (const chunk of input) {
     const isText = typeof chunk === 'string'

@@ -5,10 +5,10 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import { auditTrail, type AuditEntry } from '../audit-trail.js'
-import { failure, out, storeFailure, withStore } from '../run.js'
+import { failure, out, storeFailure, withStore, tableStyle } from '../run.js'
 
 const table = (entries: ReadonlyArray<AuditEntry>): string => {
-  const t = new Table({ head: ['position', 'received', 'seq', 'event time', 'parties'] })
+  const t = new Table({ head: ['position', 'received', 'seq', 'event time', 'parties'], ...tableStyle() })
   for (const e of entries)
     t.push([e.position, e.receivedAt, e.sequence ?? '', e.eventTime ?? '', e.parties?.join('\n') ?? e.problem ?? ''])
   return t.toString()

@@ -6,13 +6,23 @@ import type { Command } from 'commander'
 import * as audit from './audit.js'
 import * as importCommand from './import.js'
 import * as log from './log.js'
+import * as presence from './presence.js'
 import * as quarantine from './quarantine.js'
+import * as rebuild from './rebuild.js'
+import * as session from './session.js'
+import * as sessions from './sessions.js'
+import * as verify from './verify.js'
 import * as simulate from './simulate.js'
 
 export const registerAll = (program: Command): void => {
   audit.register(program)
   importCommand.register(program)
   log.register(program)
+  presence.register(program)
   quarantine.register(program)
+  rebuild.register(program)
+  session.register(program)
+  sessions.register(program)
+  verify.register(program)
   simulate.register(program)
 }

@@ -6,7 +6,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import type { EventStore, StoredEvent, StoreFailure } from '@callstate/projections'
-import { globalOptions, nonNegativeInt, out, run, storeFailure, useStore } from '../run.js'
+import { globalOptions, nonNegativeInt, out, run, storeFailure, useStore, tableStyle } from '../run.js'
 
 const DEFAULT_LIMIT = 100
 
@@ -62,7 +62,7 @@ const readLog = (
   stream !== undefined ? () => readStreamFrom(store, stream, from, limit) : store.readAll(Math.max(0, from - 1), limit)
 
 const table = (events: ReadonlyArray<StoredEvent>): string => {
-  const t = new Table({ head: ['position', 'stream', 'type', 'id', 'received'] })
+  const t = new Table({ head: ['position', 'stream', 'type', 'id', 'received'], ...tableStyle() })
   for (const e of events) t.push([e.position, e.stream, e.type, e.id, e.metadata.receivedAt])
   return t.toString()
 }
