@@ -29,7 +29,7 @@ export interface ServerMetrics {
 }
 
 /** `lag` is read at every scrape; it answers null when the lag is unknown (store unreachable). */
-export const createMetrics = (lag: () => number | null): ServerMetrics => {
+export const createMetrics = (lag: () => Promise<number | null>): ServerMetrics => {
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry, prefix: 'callstate_' })
@@ -46,8 +46,8 @@ export const createMetrics = (lag: () => number | null): ServerMetrics => {
     name: 'callstate_projection_lag_events',
     help: 'Events in the log not yet applied to the read models (log head minus checkpoint); NaN when unknown.',
     registers,
-    collect() {
-      const value = lag()
+    async collect() {
+      const value = await lag()
       this.set(value ?? Number.NaN)
     }
   })

@@ -7,8 +7,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type pino from 'pino'
-import type { StoreFailure } from '@callstate/projections'
+import { createRunner, type ReadModelStore, type StoreFailure, type Subscription } from '@callstate/projections'
 import { openStore } from '../open-store.js'
+import { openReadModels } from '../readmodels/index.js'
 import { createLogger } from './logging.js'
 import { buildServer, type CallstateServer, type ServerConfig } from './server.js'
 
@@ -35,6 +36,7 @@ export interface RunningServe extends CallstateServer {
 
 export type ServeFailure =
   | { readonly _tag: 'StoreFailed'; readonly failure: StoreFailure; readonly message: string }
+  | { readonly _tag: 'ReadModelsFailed'; readonly message: string }
   | { readonly _tag: 'ListenFailed'; readonly message: string }
 
 const describe = (f: StoreFailure): string =>
@@ -58,22 +60,70 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
     })
   const store = opened.right
 
+  // Read models are local to this node (readmodels.db in the data directory), whichever store holds the log.
+  const readModelsOpened = E.tryCatch(
+    (): ReadModelStore => openReadModels({ dataDir: options.dataDir }),
+    (e) => (e instanceof Error ? e.message : String(e))
+  )
+  if (E.isLeft(readModelsOpened)) {
+    await store.close()
+    return E.left({ _tag: 'ReadModelsFailed', message: `cannot open the read models: ${readModelsOpened.left}` })
+  }
+  const readModels = readModelsOpened.right
+  const runner = createRunner(store, readModels)
+
+  // The projections follow the log for as long as the server runs. A failed batch stops a subscription (going
+  // on would skip events); it is started again from the committed checkpoint after a pause.
+  let following: Subscription | undefined
+  let retry: NodeJS.Timeout | undefined
+  let stopping: Promise<void> | null = null
+  const follow = (): void => {
+    following = runner.follow({
+      onError: (failure) => {
+        logger.error({ failure }, 'projections stopped following the log; restarting from the checkpoint in 1 s')
+        if (stopping === null) retry = setTimeout(follow, 1000)
+      },
+      onBatch: (report) => {
+        if (report.undecodable > 0)
+          logger.warn({ undecodable: report.undecodable, problems: report.problems }, 'projections skipped events')
+      }
+    })
+  }
+
+  const checkpoint = (): number | null =>
+    E.getOrElseW((cause: string) => {
+      logger.error({ cause }, 'cannot read the projection checkpoint')
+      return null
+    })(E.tryCatch(runner.checkpoint, (e) => (e instanceof Error ? e.message : String(e))))
+
   const server = await buildServer(options, {
     store,
     logger,
     now,
-    projections: { checkpoint: () => 0, lag: () => null }
+    readModels,
+    projections: {
+      checkpoint,
+      lag: async () => {
+        const lag = await runner.lag()()
+        return E.isRight(lag) ? lag.right : null
+      }
+    }
   })
   const { app, commit } = server
 
-  let stopping: Promise<void> | null = null
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down: no new requests; finishing in-flight appends')
+      // In-flight requests finish (and are answered) before close resolves; their appends are in the log.
       await app.close()
       await commit.drain()
+      clearTimeout(retry)
+      // Resolves after the batch in flight; each batch commits its rows with its checkpoint.
+      await following?.close()
+      const saved = checkpoint()
+      readModels.close()
       await store.close()
-      logger.info('stopped')
+      logger.info({ checkpoint: saved }, 'stopped')
     })()
     return stopping
   }
@@ -81,9 +131,11 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   try {
     await app.listen({ host: options.host, port: options.port })
   } catch (e) {
+    readModels.close()
     await store.close()
     return E.left({ _tag: 'ListenFailed', message: e instanceof Error ? e.message : String(e) })
   }
+  follow()
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : options.port
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`

@@ -8,12 +8,16 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
-import type { EventStore } from '@callstate/projections'
+import type { EventStore, ReadModelStore } from '@callstate/projections'
 import { bearerToken, tokenMatches } from './auth.js'
 import { ApiErrorSchema, apiError, installErrorHandlers } from './errors.js'
 import { requestLogLine } from './logging.js'
 import { createMetrics, type ServerMetrics } from './metrics.js'
+import { registerFeed } from './routes/feed.js'
 import { registerOps, type ProjectionProbe } from './routes/ops.js'
+import { registerQuarantine } from './routes/quarantine.js'
+import { registerQueries } from './routes/queries.js'
+import { sharedSchemas } from './schemas.js'
 import { registerWebhook } from './routes/webhook.js'
 import { webhookCommit, type WebhookCommit } from './webhook-commit.js'
 
@@ -37,6 +41,8 @@ export interface ServerDeps {
   /** The clock: `receivedAt` of notifications, `now` of the queries. */
   readonly now: () => Date
   readonly projections: ProjectionProbe
+  /** The read models the in-process projections keep up to date (the query API reads them). */
+  readonly readModels: ReadModelStore
 }
 
 export interface CallstateServer {
@@ -96,6 +102,7 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   app.addSchema(ApiErrorSchema)
+  for (const schema of sharedSchemas) app.addSchema(schema)
   installErrorHandlers(app, {
     onTooLarge: (url) => {
       metrics.rejected.inc({ reason: 'too-large' })
@@ -128,5 +135,17 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     metrics
   })
   registerOps(app, { store: deps.store, projections: deps.projections, metrics })
+  registerQueries(app, {
+    deps: { store: deps.store, readModels: deps.readModels },
+    now: deps.now,
+    staleAfterMs: config.staleAfterMs
+  })
+  registerQuarantine(app, deps.store)
+  const feeds = new Set<() => void>()
+  registerFeed(app, { store: deps.store, open: feeds })
+  // Feeds never end by themselves; without this, closing the server would wait for every SSE client.
+  app.addHook('preClose', async () => {
+    for (const end of [...feeds]) end()
+  })
   return { app, metrics, commit }
 }

@@ -11,9 +11,9 @@ import type { ServerMetrics } from '../metrics.js'
 /** How far the in-process projections got, read without touching the store. */
 export interface ProjectionProbe {
   /** Log position of the last event the read models applied (the lowest over the projections). */
-  readonly checkpoint: () => number
-  /** Log head minus checkpoint as last observed; null when unknown (the store could not be read). */
-  readonly lag: () => number | null
+  readonly checkpoint: () => number | null
+  /** Log head minus checkpoint; null when unknown (the store could not be read). */
+  readonly lag: () => Promise<number | null>
 }
 
 const HealthSchema = {
@@ -34,7 +34,11 @@ const HealthSchema = {
       type: 'object',
       required: ['checkpoint'],
       properties: {
-        checkpoint: { type: 'integer', description: 'Last log position applied to the read models.' },
+        checkpoint: {
+          type: 'integer',
+          nullable: true,
+          description: 'Last log position applied to the read models (null: the read models cannot be read).'
+        },
         lag: { type: 'integer', description: 'Events in the log not yet applied (head - checkpoint).' }
       }
     }
@@ -74,7 +78,7 @@ export const registerOps = (app: FastifyInstance, { store, projections, metrics 
       return reply.send({
         status: 'ok',
         store: { reachable: true, head: head.right },
-        projections: { checkpoint, lag: Math.max(0, head.right - checkpoint) }
+        projections: checkpoint === null ? { checkpoint } : { checkpoint, lag: Math.max(0, head.right - checkpoint) }
       })
     }
   )

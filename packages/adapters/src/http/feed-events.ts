@@ -1,0 +1,126 @@
+/**
+ * What the live feed (`GET /feed`) says about one log event: the pure part, from a telephony notification and
+ * its session's earlier events to at most one SSE event.
+ *
+ * Event names (the SSE `event:` field):
+ * - `call-state`: a session's state changed; data is a `FeedCall` (`status` is the stored live status:
+ *   ringing, active, on-hold, parked, voicemail; staleness depends on the reader's clock and is not sent).
+ * - `call-ended`: this event ended the session; data is the same `FeedCall` with `status: "ended"`, the
+ *   parties' final outcomes and metrics: the ended-call record.
+ * Each SSE event's `id:` is the log position of the notification that caused it, so a client resumes with
+ * `Last-Event-ID` (or `?from=`) and gets exactly the events after it. One log event gives at most one SSE
+ * event; a notification that changes nothing (a copy from a second subscription, a late duplicate fact)
+ * gives none.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as J from 'fp-ts/lib/Json.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import {
+  canonicalJson,
+  decode,
+  emptySession,
+  evolveSession,
+  type Endpoint,
+  type PartyMetrics,
+  type SessionState,
+  type TelephonySessionBody
+} from '@callstate/domain'
+import type { StoredEvent } from '@callstate/projections'
+
+export interface FeedParty {
+  readonly id: string
+  readonly extensionId: string | null
+  readonly direction: string | null
+  readonly from: Endpoint | null
+  readonly to: Endpoint | null
+  /** The party's status code in the spec's spelling (Answered, Hold, ...). */
+  readonly status: string
+  readonly reason: string | null
+  readonly outcome: string
+  readonly metrics: PartyMetrics
+}
+
+export interface FeedCall {
+  readonly position: number
+  readonly telephonySessionId: string
+  readonly sessionId: string | null
+  readonly status: string
+  readonly startedAt: string | null
+  readonly endedAt: string | null
+  readonly lastEventAt: string | null
+  /** Ids of the parties this notification carried. */
+  readonly changed: ReadonlyArray<string>
+  readonly parties: ReadonlyArray<FeedParty>
+}
+
+export interface FeedEvent {
+  readonly event: 'call-state' | 'call-ended'
+  readonly id: number
+  readonly data: FeedCall
+}
+
+/** The telephony body of a stored event, or undefined for any other event (or one that no longer decodes). */
+export const telephonyBody = (event: StoredEvent): TelephonySessionBody | undefined => {
+  if (event.type !== 'TelephonySessionNotification') return undefined
+  // Stored notifications decoded once on the way in; one that no longer does (a newer, stricter decoder) is
+  // not a telephony event the feed can describe. The log (callstate log / audit) still shows it.
+  const decoded = pipe(J.parse(event.data), E.flatMap(decode))
+  return E.isRight(decoded) && decoded.right.notification.kind === 'telephony-session'
+    ? decoded.right.notification.body
+    : undefined
+}
+
+const parties = (state: SessionState): FeedParty[] =>
+  state.parties.map((p) => ({
+    id: p.id,
+    extensionId: p.extensionId,
+    direction: p.direction,
+    from: p.from,
+    to: p.to,
+    status: p.status,
+    reason: p.reason,
+    outcome: p.outcome,
+    metrics: p.metrics
+  }))
+
+/** The part of a state a feed client sees; two states with the same summary are "no change". */
+const summary = (state: SessionState) => ({
+  status: state.status,
+  startedAt: state.startedAt,
+  endedAt: state.endedAt,
+  parties: parties(state)
+})
+
+/**
+ * The feed event for `event`, given the bodies of the same session stored before it (in log order). Folding is
+ * order independent, so "before" is simply the events of the stream with a lower position.
+ */
+export const feedEventOf = (
+  event: StoredEvent,
+  body: TelephonySessionBody,
+  earlier: ReadonlyArray<TelephonySessionBody>
+): FeedEvent | undefined => {
+  const before = earlier.reduce(evolveSession, emptySession(body.telephonySessionId))
+  const after = evolveSession(before, body)
+  const changed = earlier.length === 0 || canonicalJson(summary(before)) !== canonicalJson(summary(after))
+  if (!changed) return undefined
+  const ended = after.status === 'ended' && before.status !== 'ended'
+  return {
+    event: ended ? 'call-ended' : 'call-state',
+    id: event.position,
+    data: {
+      position: event.position,
+      telephonySessionId: after.telephonySessionId,
+      sessionId: after.sessionId,
+      status: after.status,
+      startedAt: after.startedAt,
+      endedAt: after.endedAt,
+      lastEventAt: after.lastEventAt,
+      changed: body.parties.map((p) => p.id),
+      parties: parties(after)
+    }
+  }
+}
+
+/** The SSE text of one event. */
+export const sseText = (e: FeedEvent): string => `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`

@@ -1,0 +1,130 @@
+/**
+ * `GET /feed`: Server-Sent Events, a live stream of call-state changes and ended-call records (event names
+ * and data: ../feed-events.ts). Each event's `id:` is its log position; a client resumes after a position
+ * with the `Last-Event-ID` header (what EventSource sends on reconnect; it wins over `?from=`) or `?from=`.
+ * Without either, the feed starts at the current end of the log (live changes only); `?from=0` replays it all.
+ *
+ * Each client follows the log with its own store subscription, so a slow client only slows itself: the
+ * subscription waits for the socket to drain before it delivers more. A comment line every 15 s keeps
+ * proxies from closing an idle stream. At shutdown every feed is ended (server.ts preClose hook).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { FastifyInstance } from 'fastify'
+import type { EventStore, StoredEvent, Subscription } from '@callstate/projections'
+import { ApiErrorRef, apiError } from '../errors.js'
+import { feedEventOf, sseText, telephonyBody } from '../feed-events.js'
+
+const KEEPALIVE_MS = 15_000
+
+export interface FeedOptions {
+  readonly store: EventStore
+  /** Open feeds, ended by the server at shutdown. */
+  readonly open: Set<() => void>
+}
+
+/** The session's telephony bodies stored before `position`. */
+const earlierBodies = async (store: EventStore, event: StoredEvent) => {
+  const stream = await store.readStream(event.stream)()
+  return E.map((events: ReadonlyArray<StoredEvent>) =>
+    events.flatMap((e) => {
+      const body = e.position < event.position ? telephonyBody(e) : undefined
+      return body === undefined ? [] : [body]
+    })
+  )(stream)
+}
+
+export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions): void => {
+  app.get(
+    '/feed',
+    {
+      schema: {
+        summary: 'Live call-state changes and ended-call records (Server-Sent Events)',
+        description:
+          'Events `call-state` (a session changed) and `call-ended` (it ended: the ended-call record), data a ' +
+          'JSON call summary with parties, outcomes and metrics. `id:` is the log position: resume with ' +
+          'Last-Event-ID or ?from=. Without either the stream starts at the end of the log.',
+        tags: ['queries'],
+        security: [{ bearer: [] }],
+        produces: ['text/event-stream'],
+        querystring: {
+          type: 'object',
+          properties: { from: { type: 'integer', minimum: 0, description: 'Start after this log position.' } }
+        },
+        headers: {
+          type: 'object',
+          properties: {
+            'last-event-id': { type: 'string', pattern: '^[0-9]+$', description: 'Resume after this position.' }
+          }
+        },
+        response: {
+          200: { description: 'An endless text/event-stream.', type: 'string' },
+          400: ApiErrorRef,
+          401: ApiErrorRef,
+          503: ApiErrorRef
+        }
+      }
+    },
+    async (request, reply) => {
+      const query = request.query
+      const lastEventId = request.headers['last-event-id']
+      const fromQuery = typeof query === 'object' && query !== null && 'from' in query ? query.from : undefined
+      let from: number
+      if (typeof lastEventId === 'string') from = Number(lastEventId)
+      else if (typeof fromQuery === 'number') from = fromQuery
+      else {
+        const head = await store.head()()
+        if (E.isLeft(head))
+          return reply.code(503).send(apiError('store-unavailable', 'the notification log is unavailable'))
+        from = head.right
+      }
+
+      reply.hijack()
+      const res = reply.raw
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no'
+      })
+      res.write(`retry: 2000\n: callstate feed after position ${from}\n\n`)
+
+      const write = (text: string): Promise<void> =>
+        res.write(text) || res.destroyed ? Promise.resolve() : new Promise((r) => res.once('drain', () => r()))
+
+      // `end` may run before the subscription exists (the client left at once), hence the holder.
+      const holder: { subscription?: Subscription } = {}
+      const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS)
+      const end = (): void => {
+        clearInterval(keepalive)
+        open.delete(end)
+        void holder.subscription?.close()
+        if (!res.writableEnded) res.end()
+      }
+      open.add(end)
+      res.on('close', end)
+
+      holder.subscription = store.subscribe(from, {
+        onEvents: async (events) => {
+          for (const event of events) {
+            if (res.destroyed) return
+            const body = telephonyBody(event)
+            if (body === undefined) continue
+            const earlier = await earlierBodies(store, event)
+            if (E.isLeft(earlier)) {
+              request.log.error({ failure: earlier.left }, 'feed: cannot read the session stream; ending the feed')
+              end()
+              return
+            }
+            const feedEvent = feedEventOf(event, body, earlier.right)
+            if (feedEvent !== undefined) await write(sseText(feedEvent))
+          }
+        },
+        onError: (failure) => {
+          request.log.error({ failure }, 'feed: subscription failed; ending the feed (the client may resume)')
+          end()
+        }
+      })
+      request.log.info({ from, remoteAddress: request.ip }, 'feed: client connected')
+    }
+  )
+}
