@@ -27,7 +27,10 @@ Examples:
         useReadModels(options, async (readModels) => {
           const bar =
             process.stderr.isTTY && !options.json
-              ? new cliProgress.SingleBar({ format: 'rebuild [{bar}] {value}/{total} positions' }, cliProgress.Presets.shades_classic)
+              ? new cliProgress.SingleBar(
+                  { format: 'rebuild [{bar}] {value}/{total} positions' },
+                  cliProgress.Presets.shades_classic
+                )
               : undefined
           const started = performance.now()
           bar?.start(1, 0)

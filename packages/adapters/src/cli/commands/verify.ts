@@ -45,10 +45,21 @@ Example:
             const rebuilt = await rebuild(store, scratch, { until: checkpoint })()
             if (E.isLeft(rebuilt)) return E.left(failure(describeRunnerFailure(rebuilt.left)))
             const equal = rebuilt.right.digest === liveDigest
-            const result = { equal, live: liveDigest, rebuilt: rebuilt.right.digest, checkpoint, events: rebuilt.right.events }
+            const result = {
+              equal,
+              live: liveDigest,
+              rebuilt: rebuilt.right.digest,
+              checkpoint,
+              events: rebuilt.right.events
+            }
             if (options.json) out(JSON.stringify(result))
-            else out(`${equal ? 'OK' : 'MISMATCH'}: live ${liveDigest}, rebuilt ${rebuilt.right.digest} (checkpoint ${checkpoint})`)
-            return equal ? E.right(undefined) : E.left(failure('the live read models differ from a rebuild: run `callstate rebuild`'))
+            else
+              out(
+                `${equal ? 'OK' : 'MISMATCH'}: live ${liveDigest}, rebuilt ${rebuilt.right.digest} (checkpoint ${checkpoint})`
+              )
+            return equal
+              ? E.right(undefined)
+              : E.left(failure('the live read models differ from a rebuild: run `callstate rebuild`'))
           } finally {
             scratch.close()
             removeDb(file)
