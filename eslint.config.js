@@ -8,7 +8,22 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', performance: 'readonly' }
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        performance: 'readonly'
+      }
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -22,7 +37,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['better-sqlite3', '@eventstore/*', 'fastify', 'node:fs', 'node:fs/*', 'node:http', 'node:net', 'node:child_process', 'fs', 'http', 'net'], message: 'domain and projections are pure: drivers and I/O belong in packages/adapters' }
+            {
+              group: [
+                'better-sqlite3',
+                '@eventstore/*',
+                'fastify',
+                'node:fs',
+                'node:fs/*',
+                'node:http',
+                'node:net',
+                'node:child_process',
+                'fs',
+                'http',
+                'net'
+              ],
+              message: 'domain and projections are pure: drivers and I/O belong in packages/adapters'
+            }
           ]
         }
       ]

@@ -47,11 +47,11 @@ test('a session ends when every party seen is Gone or Disconnected', () => {
   assert.equal([state.status, state.endedAt], ['ended', t(6)])
 })
 
-test('Disconnected with reason Pickup or CallSwitch does not end the session', () => {
+test('Disconnected with reason Pickup or CallSwitch does not end the session, nor keep it open for ever', () => {
   const picked = foldSession(SESSION, [
     body(2, 0, party('caller', { code: 'Answered' }, { direction: 'Outbound' }), party('a', { code: 'Proceeding' })),
     body(3, 4, party('a', { code: 'Disconnected', reason: 'Pickup' })),
-    body(4, 4, party('caller', { code: 'Disconnected' }, { direction: 'Outbound' }))
+    body(4, 4, party('a2', { code: 'Answered' }))
   ])
   assert.equal(
     {
@@ -64,12 +64,20 @@ test('Disconnected with reason Pickup or CallSwitch does not end the session', (
       endedAt: null,
       parties: [
         ['a', false, 'transferred'],
-        ['caller', true, 'completed']
+        ['a2', false, 'in-progress'],
+        ['caller', false, 'in-progress']
       ]
     }
   )
-  // a plain Disconnected for the moved party later ends it
-  assert.equal(evolveSession(picked, body(5, 9, party('a', { code: 'Disconnected' }))).status, 'ended')
+  // the moved leg gets no more events: the call ends when the parties still live end
+  const ended = evolveSession(
+    evolveSession(picked, body(5, 9, party('a2', { code: 'Disconnected' }))),
+    body(6, 9, party('caller', { code: 'Disconnected' }, { direction: 'Outbound' }))
+  )
+  assert.equal([ended.status, ended.endedAt], ['ended', t(9)])
+  // only moved parties seen (the leg that carries the call on is missing): not ended, reads active
+  const onlyMoved = foldSession(SESSION, [body(3, 4, party('a', { code: 'Disconnected', reason: 'CallSwitch' }))])
+  assert.equal(onlyMoved.status, 'active')
 })
 
 test('Gone with peerId links the session; Conference with peer sessionId "0" is a conference bridge (payload 12)', () => {
