@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 
 const main = new URL('../dist/cli/main.js', import.meta.url)
 if (!existsSync(fileURLToPath(main))) {
-  console.error('callstate is not built yet: run `npm run build` (or `npm ci && npm run build`) in the repository first.')
+  console.error(
+    'callstate is not built yet: run `npm run build` (or `npm ci && npm run build`) in the repository first.'
+  )
   process.exit(2)
 }
 await import(main.href)
