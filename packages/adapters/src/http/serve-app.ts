@@ -51,7 +51,12 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const warn = options.warn ?? ((line: string) => process.stderr.write(`callstate serve: warning: ${line}\n`))
   const now = options.now ?? (() => new Date())
 
-  const opened = await openStore({ dataDir: options.dataDir, ...(options.esdb ? { esdb: options.esdb } : {}) })()
+  // Durability full: a 200 means the notification survived a crash or power loss.
+  const opened = await openStore({
+    dataDir: options.dataDir,
+    durability: 'full',
+    ...(options.esdb !== undefined ? { esdb: options.esdb } : {})
+  })()
   if (E.isLeft(opened))
     return E.left({
       _tag: 'StoreFailed',

@@ -9,6 +9,7 @@ import * as log from './log.js'
 import * as presence from './presence.js'
 import * as quarantine from './quarantine.js'
 import * as rebuild from './rebuild.js'
+import * as serve from './serve.js'
 import * as session from './session.js'
 import * as sessions from './sessions.js'
 import * as verify from './verify.js'
@@ -21,6 +22,7 @@ export const registerAll = (program: Command): void => {
   presence.register(program)
   quarantine.register(program)
   rebuild.register(program)
+  serve.register(program)
   session.register(program)
   sessions.register(program)
   verify.register(program)
