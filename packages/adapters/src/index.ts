@@ -2,3 +2,4 @@ export {}
 export * from './sqlite/index.js'
 export * from './http/index.js'
 export * from './esdb/index.js'
+export * from './readmodels/index.js'

@@ -10,7 +10,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { decode } from '@callstate/domain'
 import type { EventStore, StoredEvent, StoreFailure } from '@callstate/projections'
-import { streams } from '@callstate/projections'
+import { statesAfterEach, streams, type SessionView } from '@callstate/projections'
 
 export interface AuditEntry {
   readonly position: number
@@ -28,6 +28,8 @@ export interface AuditEntry {
   readonly problem?: string
   /** The notification as stored (parsed JSON). */
   readonly data: unknown
+  /** The session state after applying this notification (and every earlier one, in log order). */
+  readonly state?: SessionView
 }
 
 const PAGE = 1000
@@ -85,5 +87,11 @@ export const auditTrail = (
 ): TE.TaskEither<StoreFailure, ReadonlyArray<AuditEntry>> =>
   pipe(
     readWholeStream(store, streams.session(telephonySessionId)),
-    TE.map((events) => events.map(auditEntry))
+    TE.map((events) => {
+      const states = statesAfterEach(telephonySessionId, events)
+      return events.map((e, i) => {
+        const state = states[i]
+        return state === undefined ? auditEntry(e) : { ...auditEntry(e), state }
+      })
+    })
   )

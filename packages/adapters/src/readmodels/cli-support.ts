@@ -23,7 +23,7 @@ export const describeRunnerFailure = (f: RunnerFailure): string =>
 export const queryFailure = (f: QueryFailure): CliFailure => {
   switch (f._tag) {
     case 'NotFound':
-      return failure(`not found: ${f.message}`)
+      return failure(f.message)
     case 'InvalidQuery':
       return usage(f.message)
     case 'ReadModelFailure':
