@@ -11,10 +11,8 @@ import { describeStoreFailure, failure, globalOptions, out, run, usage, useStore
 const describeImportFailure = (f: ImportFailure): string =>
   f._tag === 'ReadFailure' ? `cannot read ${f.path}: ${f.cause}` : describeStoreFailure(f)
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
-
 const summary = (name: string, t: IngestTotals): string[] => [
-  `Imported ${name}: ${plural(t.read, 'notification', 'notifications')} read`,
+  `Imported ${name}: ${t.read} read`,
   `  appended     ${t.appended}`,
   `  duplicates   ${t.duplicates}  (already in the log)`,
   `  quarantined  ${t.quarantined}${t.quarantined > 0 ? '  (see `callstate quarantine`)' : ''}`

@@ -1,0 +1,30 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import fc from 'fast-check'
+import { readFileSync } from 'node:fs'
+import { canonicalJson } from '@callstate/domain'
+import { canonicalText, contentHash } from '../src/ingest/content-hash.js'
+import { sha256Hex } from '../src/ingest/ids.js'
+
+test('canonicalText is exactly canonicalJson for any JSON value (the contract of contentHash)', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      assert.equal(canonicalText(value), canonicalJson(value))
+    }),
+    { numRuns: 500 }
+  )
+})
+
+test('undefined members and key order do not change the text', () => {
+  assert.equal(canonicalText({ b: 1, a: [undefined, { d: undefined, c: 'x' }] }), '{"a":[null,{"c":"x"}],"b":1}')
+  assert.equal(canonicalText({ b: 1, a: 2 }), canonicalJson({ a: 2, b: 1 }))
+})
+
+test('contentHash of a real envelope is sha256 of its canonical JSON', () => {
+  const [first]: unknown[] = JSON.parse(
+    readFileSync('/work/shared/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json', 'utf8')
+  )
+  assert.equal(contentHash(first), sha256Hex(canonicalJson(first)))
+})
+
+test.run()
