@@ -5,6 +5,7 @@
  */
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventStore, StoreFailure } from '@callstate/projections'
+import { openEsdbStore } from './esdb/index.js'
 import { openSqliteStore } from './sqlite/index.js'
 
 export interface StoreChoice {
@@ -21,9 +22,8 @@ export interface StoreChoice {
 }
 
 export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, EventStore> =>
-  choice.esdb !== undefined
-    ? TE.left({
-        _tag: 'Unavailable',
-        cause: 'the EventStoreDB adapter is not available in this build yet; omit --esdb to use the embedded store'
-      })
-    : TE.fromEither(openSqliteStore({ dataDir: choice.dataDir, durability: choice.durability ?? 'full' }))
+  TE.fromEither(
+    choice.esdb !== undefined
+      ? openEsdbStore(choice.esdb)
+      : openSqliteStore({ dataDir: choice.dataDir, durability: choice.durability ?? 'full' })
+  )
