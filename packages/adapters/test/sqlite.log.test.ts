@@ -249,6 +249,30 @@ test('a handler that throws stops the subscription with an Unavailable failure',
   await store.close()
 })
 
+test('onCaughtUp comes once the backlog that existed at subscribe time is delivered, though appends go on', async () => {
+  const store = open({ subscribeBatchSize: 2 })
+  await must(store.append({ stream: 'session-1', expected: 'any', events: [0, 1, 2, 3, 4].map(event) }))
+  const log: string[] = []
+  let delivered = 0
+  const subscription = store.subscribe(0, {
+    // Every batch brings one more event, so the log never stays read to its end while this runs.
+    onEvents: async (events) => {
+      delivered += events.length
+      log.push(events.map((e) => e.position).join(','))
+      if (delivered < 12) await must(store.append({ stream: 'session-1', expected: 'any', events: [event(delivered)] }))
+    },
+    onCaughtUp: () => log.push('caught up')
+  })
+  await new Promise<void>((resolve) => {
+    const check = (): void => void (delivered >= 12 ? resolve() : setTimeout(check, 10))
+    check()
+  })
+  await subscription.close()
+  assert.equal(log.slice(0, 4), ['1,2', '3,4', '5,6', 'caught up'])
+  assert.equal(log.filter((l) => l === 'caught up').length, 1)
+  await store.close()
+})
+
 test('iterateAll yields the log in batches for a rebuild', async () => {
   const store = open()
   const events = Array.from({ length: 7 }, (_, i) => event(i))

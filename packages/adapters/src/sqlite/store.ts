@@ -244,7 +244,15 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
     subscribe: (after, handlers) =>
       closed
         ? refused(handlers, unavailable(`subscribe: the store at ${file} is closed`))
-        : hub.subscribe((from, limit) => run('subscribe', () => readAll(from, limit)), after, handlers, batchSize),
+        : hub.subscribe(
+            {
+              after: (from, limit) => run('subscribe', () => readAll(from, limit)),
+              head: () => run('subscribe', () => number('head', statements.head.get()))
+            },
+            after,
+            handlers,
+            batchSize
+          ),
     head: () => task('head', () => number('head', statements.head.get())),
     iterateAll: function* (after, size) {
       let cursor = after

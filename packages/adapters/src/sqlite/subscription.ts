@@ -11,7 +11,10 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Position, StoreFailure, StoredEvent, SubscribeHandlers, Subscription } from '@callstate/projections'
 
-export type ReadAfter = (after: Position, limit: number) => E.Either<StoreFailure, ReadonlyArray<StoredEvent>>
+export interface LogReader {
+  readonly after: (position: Position, limit: number) => E.Either<StoreFailure, ReadonlyArray<StoredEvent>>
+  readonly head: () => E.Either<StoreFailure, Position>
+}
 
 interface Live extends Subscription {
   readonly wake: () => void
@@ -28,13 +31,15 @@ const report = (handlers: SubscribeHandlers, failure: StoreFailure): void => {
 }
 
 const live = (
-  read: ReadAfter,
+  read: LogReader,
   after: Position,
   handlers: SubscribeHandlers,
   batchSize: number,
   release: (subscription: Live) => void
 ): Live => {
   let cursor = after
+  // The head when the subscription starts: the backlog ends there even if appends keep coming meanwhile.
+  let backlogEnd: Position | undefined
   let caughtUp = false
   let stopped = false
   let again = false
@@ -52,38 +57,48 @@ const live = (
   const handlerFailed = (error: unknown): void =>
     stop({ _tag: 'Unavailable', cause: `subscription handler failed: ${message(error)}` })
 
+  const reachedBacklogEnd = (): void => {
+    if (caughtUp || stopped) return
+    caughtUp = true
+    try {
+      handlers.onCaughtUp?.()
+    } catch (error) {
+      handlerFailed(error)
+    }
+  }
+
   const drain = async (): Promise<void> => {
+    if (backlogEnd === undefined) {
+      const head = read.head()
+      if (E.isLeft(head)) return stop(head.left)
+      backlogEnd = head.right
+    }
     while (!stopped) {
-      const batch = read(cursor, batchSize)
+      const batch = read.after(cursor, batchSize)
       if (E.isLeft(batch)) return stop(batch.left)
       const last = batch.right.at(-1)
-      if (last === undefined) {
-        if (!caughtUp) {
-          caughtUp = true
-          try {
-            handlers.onCaughtUp?.()
-          } catch (error) {
-            handlerFailed(error)
-          }
-        }
-        return
-      }
+      if (last === undefined) return reachedBacklogEnd()
       try {
         await handlers.onEvents(batch.right)
       } catch (error) {
         return handlerFailed(error)
       }
       cursor = last.position
+      if (cursor >= backlogEnd) reachedBacklogEnd()
     }
   }
 
   // One pump at a time: a wake during a drain is remembered and served by another pass, never by a second pump.
+  // `busy` is set synchronously: a handler that appends wakes this pump from inside the first drain, before the
+  // drain's promise exists.
+  let busy = false
   const pump = (): void => {
     if (stopped) return
-    if (running) {
+    if (busy) {
       again = true
       return
     }
+    busy = true
     running = (async () => {
       try {
         do {
@@ -91,7 +106,7 @@ const live = (
           await drain()
         } while (again && !stopped)
       } finally {
-        running = undefined
+        busy = false
       }
     })()
   }
@@ -135,7 +150,7 @@ export const makeHub = (changedElsewhere: () => E.Either<StoreFailure, boolean>,
 
   return {
     wakeAll,
-    subscribe: (read: ReadAfter, after: Position, handlers: SubscribeHandlers, batchSize: number): Subscription => {
+    subscribe: (read: LogReader, after: Position, handlers: SubscribeHandlers, batchSize: number): Subscription => {
       const subscription = live(read, after, handlers, batchSize, release)
       subscriptions.add(subscription)
       // Keeps the process alive while a subscription is open, as a socket would; `close` ends it.
