@@ -1,0 +1,82 @@
+/**
+ * The per-party call record: what analytics (stats, export) know about one party of one telephony session,
+ * flattened from the session state the sessions projection stores. The read model's rm_calls row has most of
+ * these fields; the record adds what stats and export also need and rm_calls does not keep: whether the party
+ * was ever answered (its history), and the parties' from/to endpoints (the queue a member was rung for is the
+ * member's `to`).
+ */
+import { isFinal, isMoved, knownStatus, type Endpoint, type PartyState, type SessionState } from '@callstate/domain'
+import { isoTime } from '../time.js'
+
+export interface CallRecord {
+  readonly telephonySessionId: string
+  readonly partyId: string
+  readonly extensionId: string | null
+  /** As received (`Inbound` / `Outbound`); RingOut parties say Inbound for both roles. */
+  readonly direction: string | null
+  readonly ringOutRole: string | null
+  readonly queueCall: boolean
+  readonly from: string | null
+  readonly fromName: string | null
+  readonly fromExtensionId: string | null
+  readonly to: string | null
+  readonly toName: string | null
+  readonly toExtensionId: string | null
+  /** The session's first event time: "the call's start", which buckets and selects every party of the call. */
+  readonly sessionStartedAt: string | null
+  /** The party's first event time. */
+  readonly startedAt: string | null
+  /** The time of the event that ended the party's leg (final, or moved to another device); null while it lives. */
+  readonly endedAt: string | null
+  readonly status: string
+  readonly reason: string | null
+  readonly outcome: string
+  /** The party reached Answered at some point (for a caller that includes ringback: see counting.ts). */
+  readonly answered: boolean
+  /** The leg is over: Gone, Disconnected, or moved to another device (Pickup/CallSwitch). */
+  readonly legOver: boolean
+  readonly ringMs: number
+  readonly talkMs: number
+  readonly holdMs: number
+}
+
+const endpoint = (e: Endpoint | null) => ({
+  number: e?.phoneNumber ?? null,
+  name: e?.name ?? null,
+  extensionId: e?.extensionId ?? null
+})
+
+const recordOf = (state: SessionState, party: PartyState): CallRecord => {
+  const last = party.history[party.history.length - 1]
+  const legOver = last !== undefined && (isFinal(last) || isMoved(last))
+  const from = endpoint(party.from)
+  const to = endpoint(party.to)
+  return {
+    telephonySessionId: state.telephonySessionId,
+    partyId: party.id,
+    extensionId: party.extensionId,
+    direction: party.direction,
+    ringOutRole: party.ringOutRole,
+    queueCall: party.queueCall,
+    from: from.number,
+    fromName: from.name,
+    fromExtensionId: from.extensionId,
+    to: to.number,
+    toName: to.name,
+    toExtensionId: to.extensionId,
+    sessionStartedAt: isoTime(state.startedAt),
+    startedAt: isoTime(party.history[0]?.at),
+    endedAt: legOver ? isoTime(last.at) : null,
+    status: party.status,
+    reason: party.reason,
+    outcome: party.outcome,
+    answered: party.history.some((h) => knownStatus(h.status) === 'Answered'),
+    legOver,
+    ringMs: party.metrics.ringMs,
+    talkMs: party.metrics.talkMs,
+    holdMs: party.metrics.holdMs
+  }
+}
+
+/** One record per party, in the state's party order (sorted by party id). */
+export const callRecordsOf = (state: SessionState): CallRecord[] => state.parties.map((p) => recordOf(state, p))
