@@ -97,8 +97,10 @@ const stateBeforeEnd = (history: ReadonlyArray<HistoryEntry>): KnownStatusCode |
 
 /**
  * The outcome of one party, by DOMAIN.md's list. Choices DOMAIN.md leaves open:
- * - Disconnected with reason Pickup/CallSwitch (the call moved to another device of the same user) -> `transferred`:
- *   this party's leg was handed over, although the party does not count as ended (the call goes on).
+ * - Disconnected with reason Pickup/CallSwitch (the call moved to another device of the same user): a leg that was
+ *   answered is `completed` (the user talked on it; CallSwitch is not a *Transfer reason, and counting device switches
+ *   as transfers would distort every per-extension figure); a leg that never got an answer is `transferred` (the call
+ *   was picked up elsewhere, so it was not missed).
  * - FaxReceive before the end -> `completed` (the call was answered, by a fax machine).
  * - nothing known before the final status (earlier events missing, or a REST snapshot) -> `cancelled`: as far as
  *   the engine knows the party never connected.
@@ -107,7 +109,7 @@ const stateBeforeEnd = (history: ReadonlyArray<HistoryEntry>): KnownStatusCode |
 export const partyOutcome = (history: ReadonlyArray<HistoryEntry>, direction: string | null): Outcome => {
   const last = currentEntry(history)
   if (last === null) return 'in-progress'
-  if (isMoved(last)) return 'transferred'
+  if (isMoved(last)) return history.some((e) => knownStatus(e.status) === 'Answered') ? 'completed' : 'transferred'
   if (!isFinal(last)) return 'in-progress'
   if (isTransferReason(last.reason)) return 'transferred'
   if (knownStatus(last.status) === 'Gone') return last.reason?.toLowerCase() === 'conference' ? 'merged' : 'transferred'

@@ -21,7 +21,8 @@ test('outcome by the state before the end, one value of the closed list each', (
       outcome(['Answered', { code: 'Gone', reason: 'AttendedTransfer' }]),
       outcome(['Answered', 'Gone']),
       outcome(['Proceeding', 'Answered']),
-      outcome(['Answered', { code: 'Disconnected', reason: 'CallSwitch' }])
+      outcome(['Answered', { code: 'Disconnected', reason: 'CallSwitch' }]),
+      outcome(['Proceeding', { code: 'Disconnected', reason: 'Pickup' }])
     ],
     [
       'missed',
@@ -36,6 +37,7 @@ test('outcome by the state before the end, one value of the closed list each', (
       'transferred',
       'transferred',
       'in-progress',
+      'completed',
       'transferred'
     ]
   )

@@ -63,7 +63,7 @@ test('Disconnected with reason Pickup or CallSwitch does not end the session, no
       status: 'active',
       endedAt: null,
       parties: [
-        ['a', false, 'transferred'],
+        ['a', false, 'transferred'], // picked up elsewhere while ringing: not missed
         ['a2', false, 'in-progress'],
         ['caller', false, 'in-progress']
       ]
