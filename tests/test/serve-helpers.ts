@@ -113,3 +113,21 @@ export const pool = async <A>(tasks: ReadonlyArray<() => Promise<A>>, limit: num
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker))
   return results
 }
+
+/**
+ * `n` distinct, valid telephony notifications shaped like payload 01's first event: uuid `load-<i>`, each in
+ * its own session `s-load-<i>`.
+ */
+export const syntheticNotifications = (n: number, prefix = 'load'): Array<{ uuid: string; text: string }> => {
+  const template: unknown = JSON.parse(payloadTexts(P01)[0] ?? '{}')
+  if (typeof template !== 'object' || template === null || !('body' in template)) throw new Error('bad template')
+  const body = template.body
+  if (typeof body !== 'object' || body === null) throw new Error('bad template body')
+  return Array.from({ length: n }, (_, i) => {
+    const uuid = `${prefix}-${i}`
+    return {
+      uuid,
+      text: JSON.stringify({ ...template, uuid, body: { ...body, telephonySessionId: `s-${prefix}-${i}` } })
+    }
+  })
+}

@@ -1,8 +1,12 @@
 /**
  * Group commit: webhook requests that arrive while a commit is running wait in a queue and are committed
  * together by the next single commit (one `appendBatch` transaction, one disk sync), so durability does not
- * cost one sync per request. Under no load a request is committed at once (no timer, no added latency);
- * under load the batch size grows by itself with the time one commit takes.
+ * cost one sync per request. Under load the batch size grows by itself with the time one commit takes.
+ *
+ * The embedded store commits synchronously: while it writes, the event loop handles no socket, so requests
+ * "arriving during a commit" are only read once it returned. Hence the queue yields to I/O (`setImmediate`,
+ * no timer) before each commit: every request whose body the loop has read by then joins the batch. Under no
+ * load that costs one turn of the event loop, not a wait.
  *
  * The queue never answers before the commit of its item returned: a caller's promise settles with that
  * item's outcome, or with the commit's failure for every item of the failed batch.
@@ -34,6 +38,9 @@ export interface GroupCommitOptions<I, O, F> {
   /** Told about every batch (metrics: batch sizes). */
   readonly onBatch?: (size: number) => void
 }
+
+/** Lets the event loop read sockets (and run their handlers) before going on. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 interface Waiting<I, O, F> {
   readonly item: I
@@ -69,10 +76,12 @@ export const groupCommit = <I, O, F>(options: GroupCommitOptions<I, O, F>): Grou
   }
 
   const loop = async (): Promise<void> => {
+    await yieldToIo()
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch)
       queue = queue.slice(batch.length)
       await commitOne(batch)
+      await yieldToIo()
     }
     running = null
   }

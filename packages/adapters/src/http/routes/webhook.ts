@@ -111,6 +111,8 @@ export const registerWebhook = (app: FastifyInstance, options: WebhookRouteOptio
     path,
     {
       bodyLimit,
+      // Not behind the API token: RingCentral authenticates with the verification token instead.
+      config: { public: true },
       onRequest: refuseUnauthenticated,
       schema: {
         summary: 'RingCentral webhook: subscription handshake and notifications',
