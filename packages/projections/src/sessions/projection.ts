@@ -54,7 +54,7 @@ export interface SessionsProjectionOptions {
 }
 
 export const sessionsProjection = (options: SessionsProjectionOptions = {}): Projection => {
-  const cacheSize = options.cacheSize ?? 20_000
+  const cacheSize = options.cacheSize ?? 2_000
   // Insertion-ordered Map as an LRU: a hit is re-inserted at the end, eviction takes from the front.
   const cache = new Map<string, Entry>()
 
