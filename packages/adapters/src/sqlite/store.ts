@@ -206,7 +206,8 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
       if (db.inTransaction) statements.rollback.run()
     }
     if (failure !== undefined) return E.left(failure)
-    if (outcomes.some((o) => o.results.some((r) => r._tag === 'Appended'))) hub.wakeAll()
+    // After the commit, and not on the appender's stack: a subscriber's handler never runs inside `append`.
+    if (outcomes.some((o) => o.results.some((r) => r._tag === 'Appended'))) queueMicrotask(hub.wakeAll)
     return E.right(outcomes)
   }
 
