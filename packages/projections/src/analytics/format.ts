@@ -1,7 +1,7 @@
 /**
  * Export records as text: NDJSON (one JSON object per line, fields in EXPORT_FIELDS order) or CSV (RFC 4180:
  * a header line, a field quoted when it holds a comma, a quote, CR or LF or starts/ends with a space, quotes
- * doubled; null as an empty field; lines end with CRLF as the RFC says).
+ * doubled; null as an empty field). Lines end with LF, like the NDJSON output.
  */
 import { EXPORT_FIELDS, type ExportRecord } from './export.js'
 

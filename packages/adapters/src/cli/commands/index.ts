@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander'
 import * as audit from './audit.js'
+import * as exportCommand from './export.js'
 import * as importCommand from './import.js'
 import * as log from './log.js'
 import * as presence from './presence.js'
@@ -14,9 +15,11 @@ import * as session from './session.js'
 import * as sessions from './sessions.js'
 import * as verify from './verify.js'
 import * as simulate from './simulate.js'
+import * as stats from './stats.js'
 
 export const registerAll = (program: Command): void => {
   audit.register(program)
+  exportCommand.register(program)
   importCommand.register(program)
   log.register(program)
   presence.register(program)
@@ -27,4 +30,5 @@ export const registerAll = (program: Command): void => {
   sessions.register(program)
   verify.register(program)
   simulate.register(program)
+  stats.register(program)
 }
