@@ -1,0 +1,95 @@
+/** Command-line options of bench/run.mjs. */
+import path from 'node:path'
+import { DEFAULT_REPORT, DEFAULT_WORK_DIR } from './paths.mjs'
+
+export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'webhook', 'peer']
+
+export const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench: everything at 1,000,000 notifications)
+
+  --size <n>           notifications in the dataset (default 1000000)
+  --only <list>        comma-separated subset of: ${BENCHMARKS.join(', ')}
+  --peer-size <n>      notifications offered to the peer (default: min(size, 100000))
+  --peer-seconds <s>   the peer stops after this long and its rate is taken over what it did (default 60)
+  --no-peer            skip the peer (no install)
+  --webhook-seconds <s>      duration of the webhook load (default 20)
+  --webhook-connections <c>  concurrent connections of the load generator (default 50)
+  --work <dir>         scratch directory: dataset, stores (default bench/.work)
+  --out <file>         report to append to (default BENCHMARKS.md)
+  --help`
+
+const positiveInt = (name, raw) => {
+  const n = Number(raw)
+  if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`)
+  return n
+}
+
+/** Parses argv; throws an Error with a one-line message on bad usage. */
+export const parseArgs = (argv) => {
+  const o = {
+    size: 1_000_000,
+    only: [...BENCHMARKS],
+    peerSize: undefined,
+    peer: true,
+    peerSeconds: 60,
+    webhookSeconds: 20,
+    webhookConnections: 50,
+    work: DEFAULT_WORK_DIR,
+    out: DEFAULT_REPORT,
+    help: false
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const v = argv[++i]
+      if (v === undefined) throw new Error(`${arg} needs a value`)
+      return v
+    }
+    switch (arg) {
+      case '--size':
+        o.size = positiveInt(arg, value())
+        break
+      case '--only': {
+        const list = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+        const unknown = list.filter((b) => !BENCHMARKS.includes(b))
+        if (unknown.length > 0)
+          throw new Error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${BENCHMARKS.join(', ')})`)
+        o.only = list
+        break
+      }
+      case '--peer-size':
+        o.peerSize = positiveInt(arg, value())
+        break
+      case '--peer-seconds':
+        o.peerSeconds = positiveInt(arg, value())
+        break
+      case '--no-peer':
+        o.peer = false
+        break
+      case '--webhook-seconds':
+        o.webhookSeconds = positiveInt(arg, value())
+        break
+      case '--webhook-connections':
+        o.webhookConnections = positiveInt(arg, value())
+        break
+      case '--work':
+        o.work = path.resolve(value())
+        break
+      case '--out':
+        o.out = path.resolve(value())
+        break
+      case '--help':
+      case '-h':
+        o.help = true
+        break
+      default:
+        throw new Error(`unknown option ${arg}`)
+    }
+  }
+  o.peerSize = Math.min(o.peerSize ?? Math.min(o.size, 100_000), o.size)
+  if (!o.peer) o.only = o.only.filter((b) => b !== 'peer')
+  return o
+}

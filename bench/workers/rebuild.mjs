@@ -1,0 +1,45 @@
+/**
+ * Rebuild throughput: drop every read model (sessions, presence, messages) and replay the whole log, through the
+ * same `rebuild` as `callstate rebuild`. Prints events/s and memory.
+ *
+ * Usage: node bench/workers/rebuild.mjs <dataDir>
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { openReadModels, openSqliteStore } from '@callstate/adapters'
+import { rebuild } from '@callstate/projections'
+import { peakRss, quarterSampler } from '../lib/memory.mjs'
+import { note, report } from '../lib/worker.mjs'
+
+const [dataDir] = process.argv.slice(2)
+const opened = openSqliteStore({ dataDir })
+if (E.isLeft(opened)) throw new Error(`cannot open the store: ${JSON.stringify(opened.left)}`)
+const store = opened.right
+const readModels = openReadModels({ dataDir })
+
+let memory
+let lastNote = 0
+const started = performance.now()
+const result = await rebuild(store, readModels, {
+  onProgress: (checkpoint, head) => {
+    memory ??= quarterSampler(head)
+    memory.progress(checkpoint)
+    if (checkpoint - lastNote >= 200_000) {
+      lastNote = checkpoint
+      note(`rebuild: position ${checkpoint.toLocaleString('en-US')} of ${head.toLocaleString('en-US')}`)
+    }
+  }
+})()
+const seconds = (performance.now() - started) / 1000
+readModels.close()
+await store.close()
+if (E.isLeft(result)) throw new Error(`rebuild failed: ${JSON.stringify(result.left)}`)
+const { events, undecodable, digest } = result.right
+report({
+  events,
+  undecodable,
+  digest,
+  seconds,
+  perSecond: events / seconds,
+  peakRss: peakRss(),
+  rssSamples: memory?.samples() ?? []
+})
