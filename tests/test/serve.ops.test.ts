@@ -72,6 +72,7 @@ ops('/openapi.json validates as OpenAPI 3 and lists every route with its paramet
     '/sessions',
     '/sessions/{id}',
     '/sessions/{id}/audit',
+    '/stats',
     '/webhook'
   ])
   const parameters = at(paths, '/sessions', 'get', 'parameters')

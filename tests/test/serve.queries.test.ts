@@ -2,6 +2,9 @@
  * The query API over HTTP after real notifications reached the webhook: payloads 01-03 (telephony) and 09
  * (presence), time travel with `at`, audit, 404/400 error shapes, and read protection with an API token.
  */
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
@@ -16,6 +19,7 @@ import {
   type TestServer
 } from './serve-helpers.js'
 
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/adapters/bin/callstate.js')
 const S01 = 's-718107795d564867a6f635fd81e89940'
 const P09 = '09-inbound-unanswered-to-voicemail-presence-plus-message-store.json'
 
@@ -187,6 +191,41 @@ q('presence of payload 09 (number extensionId) over HTTP: timeline and at', asyn
   assert.equal(at.status, 200)
   assert.ok(typeof at.body === 'object' && at.body !== null && 'telephonyStatus' in at.body)
   assert.is(at.body.telephonyStatus, 'Ringing')
+})
+
+q('/stats answers the same rows as `callstate stats --json` on the same data', async ({ server }) => {
+  const http = await getJson(`${server.url}/stats?by=extension&from=2020-06-23&to=2020-06-24`)
+  assert.equal(http.status, 200)
+  const cli = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      '--data-dir',
+      server.dataDir,
+      'stats',
+      '--json',
+      '--by',
+      'extension',
+      '--from',
+      '2020-06-23',
+      '--to',
+      '2020-06-24'
+    ],
+    { encoding: 'utf8' }
+  )
+  assert.is(cli.status, 0, cli.stderr)
+  assert.equal(http.body, JSON.parse(cli.stdout))
+  const all = await getJson(`${server.url}/stats`)
+  assert.ok(Array.isArray(all.body))
+  assert.equal(
+    all.body.map((r: { key: string; calls: number; answered: number }) => [r.key, r.calls, r.answered]),
+    [['all', 3, 3]]
+  )
+  const bad = await getJson(`${server.url}/stats?by=week`)
+  assert.equal(bad.body, {
+    error: 'bad-request',
+    message: 'querystring/by: unknown dimension "week" (use extension, day, hour)'
+  })
 })
 
 q('unknown ids: 404 with {error, message}', async ({ server }) => {

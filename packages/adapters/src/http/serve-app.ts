@@ -6,11 +6,14 @@
  * committed with every batch they apply, so a restart resumes from it), close the store.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import type pino from 'pino'
 import { createRunner, type ReadModelStore, type StoreFailure, type Subscription } from '@callstate/projections'
 import { openStore } from '../open-store.js'
-import { openReadModels } from '../readmodels/index.js'
+import { openAnalyticsReader, readStats } from '../analytics/index.js'
+import { openReadModels, readModelsPath } from '../readmodels/index.js'
 import { createLogger } from './logging.js'
+import type { StatsFn } from './routes/stats.js'
 import { buildServer, type CallstateServer, type ServerConfig } from './server.js'
 
 export interface ServeOptions extends ServerConfig {
@@ -101,11 +104,27 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
       return null
     })(E.tryCatch(runner.checkpoint, (e) => (e instanceof Error ? e.message : String(e))))
 
+  // A reader per request: it holds one read snapshot for the scan and keeps the first failure it met.
+  const readModelsFile = readModelsPath({ dataDir: options.dataDir })
+  const stats: StatsFn = (query, range) => {
+    const reader = openAnalyticsReader(readModelsFile)
+    if (E.isLeft(reader)) return E.left(reader.left.message)
+    try {
+      return pipe(
+        readStats(reader.right, query, range),
+        E.mapLeft((f) => f.message)
+      )
+    } finally {
+      reader.right.close()
+    }
+  }
+
   const server = await buildServer(options, {
     store,
     logger,
     now,
     readModels,
+    stats,
     projections: {
       checkpoint,
       lag: async () => {

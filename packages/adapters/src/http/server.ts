@@ -17,6 +17,7 @@ import { registerFeed } from './routes/feed.js'
 import { registerOps, type ProjectionProbe } from './routes/ops.js'
 import { registerQuarantine } from './routes/quarantine.js'
 import { registerQueries } from './routes/queries.js'
+import { registerStats, type StatsFn } from './routes/stats.js'
 import { sharedSchemas } from './schemas.js'
 import { registerWebhook } from './routes/webhook.js'
 import { webhookCommit, type WebhookCommit } from './webhook-commit.js'
@@ -43,6 +44,8 @@ export interface ServerDeps {
   readonly projections: ProjectionProbe
   /** The read models the in-process projections keep up to date (the query API reads them). */
   readonly readModels: ReadModelStore
+  /** Call aggregates for `GET /stats`; the route is left out without it. */
+  readonly stats?: StatsFn
 }
 
 export interface CallstateServer {
@@ -140,6 +143,7 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     now: deps.now,
     staleAfterMs: config.staleAfterMs
   })
+  if (deps.stats !== undefined) registerStats(app, deps.stats)
   registerQuarantine(app, deps.store)
   const feeds = new Set<() => void>()
   registerFeed(app, { store: deps.store, open: feeds })
