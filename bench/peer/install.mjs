@@ -11,7 +11,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const PEER_VERSION = '0.38.5'
-export const PEER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.peer')
+/** bench/.peer; BENCH_PEER_DIR moves it (the tests use an empty directory to see a failed install reported). */
+export const PEER_DIR = process.env.BENCH_PEER_DIR
+  ? path.resolve(process.env.BENCH_PEER_DIR)
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.peer')
 
 const manifest = {
   name: 'callstate-bench-peer',
