@@ -4,13 +4,13 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import { BACKWARDS, END, FORWARDS, type EventStoreDBClient } from '@eventstore/db-client'
+import { FORWARDS, type EventStoreDBClient } from '@eventstore/db-client'
 import type { Position, ReadStreamOptions, StoreFailure, StoredEvent } from '@callstate/projections'
 import { bounded, type Scope } from './bounded.js'
 import { decodeRecord, isSystem } from './codec.js'
 import { drain } from './drain.js'
 import { isStreamNotFound } from './failure.js'
-import { allFrom } from './positions.js'
+import { pageAll } from './pages.js'
 
 const invalid = (reason: string): E.Either<StoreFailure, never> => E.left({ _tag: 'InvalidRequest', reason })
 
@@ -71,8 +71,9 @@ export const readAll =
       if (limit === 0) return E.right([])
       const collected: StoredEvent[] = []
       let failure: string | undefined
-      const read = client.readAll({ fromPosition: allFrom(after), direction: FORWARDS })
-      await drain(read, scope, (resolved) => {
+      const from = after === 0 ? 'start' : { commit: BigInt(after), prepare: BigInt(after) }
+      // A page a little larger than `limit` leaves room for the system events that get skipped.
+      await pageAll(client, scope, 'forwards', from, Math.min(limit + 16, 4096), (resolved) => {
         const record = resolved.event
         if (!record || isSystem(record)) return 'more'
         const decoded = decodeRecord(record, resolved.commitPosition)
@@ -92,8 +93,7 @@ export const readAll =
 /** The position of the last non-system event: read `$all` backwards from the end. */
 export const headIn = async (client: EventStoreDBClient, scope: Scope): Promise<E.Either<StoreFailure, Position>> => {
   let head = 0
-  const read = client.readAll({ fromPosition: END, direction: BACKWARDS })
-  await drain(read, scope, (resolved) => {
+  await pageAll(client, scope, 'backwards', 'end', 32, (resolved) => {
     const record = resolved.event
     if (!record || isSystem(record)) return 'more'
     head = Number(resolved.commitPosition ?? record.position?.commit ?? 0n)

@@ -38,6 +38,18 @@ const findById =
       return E.isLeft(read) ? read : E.right(read.right.find((e) => e.id === id))
     })
 
+/** `dispose()` waits for the client's open streams to finish; a dead peer must not make close hang. */
+const closeWithin = (client: EventStoreDBClient, ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    const done = (): void => {
+      clearTimeout(timer)
+      resolve()
+    }
+    // dispose settles its streams with allSettled; either way the store is closed for the caller.
+    void client.dispose().then(done, done)
+  })
+
 const connect = (connectionString: string): E.Either<StoreFailure, EventStoreDBClient> => {
   try {
     return E.right(EventStoreDBClient.connectionString(connectionString))
@@ -67,7 +79,7 @@ export const openEsdbStore = (
       findById: findById(client, index, ms),
       subscribe: subscribe(client, ms),
       head: head(client, ms),
-      close: () => client.dispose()
+      close: () => closeWithin(client, ms)
     }
   })(connect(connectionString))
 }
