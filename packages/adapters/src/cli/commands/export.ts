@@ -119,7 +119,7 @@ export const register = (program: Command): void => {
     .description('One record per party of every ended call, with its metrics and outcome (NDJSON or CSV).')
     .option('--from <time>', 'only calls that started at or after this instant (ISO 8601; a date alone is 00:00 UTC)')
     .option('--to <time>', 'only calls that started before this instant')
-    .option('--format <format>', 'ndjson (default) or csv (with a header line)', 'ndjson')
+    .option('--format <format>', 'ndjson or csv (with a header line)', 'ndjson')
     .option('--follow', 'after the existing records, keep writing new ones as calls end (stop with Ctrl-C)')
     .addHelpText(
       'after',
