@@ -71,7 +71,7 @@ if (only.has('rebuild')) await step('rebuild', async () => needsStore('rebuild')
 if (only.has('queries')) {
   const now = await lastTimestamp(dataset.file)
   const sessionSamples = Math.min(5000, Math.max(200, Math.floor(options.size / 100)))
-  await step('queries', async () => needsStore('query')() ?? runWorker('queries', [storeDir, now, sessionSamples, 200]))
+  await step('queries', async () => needsStore('query')() ?? runWorker('queries', [storeDir, now, sessionSamples, 100]))
 }
 if (only.has('webhook')) {
   const pool = Math.min(options.size, 200_000)

@@ -30,6 +30,10 @@ const importRows = (r, decode) => [
 const rebuildRows = (r) => [
   ['events/s', `${fmtInt(r.perSecond)}/s`],
   ['events', `${fmtInt(r.events)} in ${r.seconds.toFixed(1)} s (undecodable ${r.undecodable})`],
+  [
+    'replay / digest',
+    `replay ${r.replaySeconds.toFixed(1)} s (${fmtInt(r.events / r.replaySeconds)} events/s), digest of the read models ${r.digestSeconds.toFixed(1)} s`
+  ],
   ['peak RSS', fmtMb(r.peakRss)],
   ['RSS as the replay advances', rssTrail(r.rssSamples)]
 ]
