@@ -9,8 +9,8 @@ export { PRESENCE_VERSION } from './presence/projection.js'
 export { MESSAGES_VERSION } from './messages/projection.js'
 
 /** Fresh instances (the sessions projection holds a cache, so runners must not share one). */
-export const defaultProjections = (): ReadonlyArray<Projection> => [
-  sessionsProjection(),
+export const defaultProjections = (options: { readonly sessionCacheSize?: number } = {}): ReadonlyArray<Projection> => [
+  sessionsProjection(options.sessionCacheSize === undefined ? {} : { cacheSize: options.sessionCacheSize }),
   presenceProjection(),
   messagesProjection()
 ]

@@ -132,5 +132,12 @@ export interface ReadModelStore {
    * bookkeeping in rm_meta (versions and checkpoints). See README "Read models and rebuild".
    */
   readonly digest: () => string
+  /**
+   * Optional, for a rebuild into freshly emptied tables: the store may trade its per-transaction costs (secondary
+   * indexes kept up to date row by row, a sync at each WAL checkpoint) for one pass at the end. Returns `finish`,
+   * which restores the normal mode (indexes back) and makes what was written durable. The rows, and so the digest,
+   * are the same either way; a process killed in bulk mode leaves a read model that the next open repairs.
+   */
+  readonly bulkLoad?: () => () => void
   readonly close: () => void
 }

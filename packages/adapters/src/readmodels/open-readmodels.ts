@@ -24,6 +24,7 @@ import {
   sessionRow
 } from './rows.js'
 import { digestTables } from './digest.js'
+import { bulkLoad } from './bulk.js'
 
 export const READ_MODELS_FILE = 'readmodels.db'
 
@@ -155,6 +156,7 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
     presence: (ext) => q.presence.all(ext).map(presenceRow),
     messages: (ext) => q.messages.all(ext).map(messageRow),
     digest: () => digestTables(db),
+    bulkLoad: () => bulkLoad(db),
     close: () => db.close()
   }
 }
