@@ -21,6 +21,18 @@ const sortedKeys = (value: object): string[] => {
   return keys
 }
 
+// Keys repeat endlessly (every fact has `party`, `status`, `code`...): their JSON form is kept. Bounded, because
+// canonicalJson also hashes raw envelopes whose keys come from the wire.
+const quotedKeys = new Map<string, string>()
+const MAX_QUOTED_KEYS = 10_000
+const quoted = (key: string): string => {
+  const known = quotedKeys.get(key)
+  if (known !== undefined) return known
+  const text = JSON.stringify(key)
+  if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, text)
+  return text
+}
+
 const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null
 
@@ -45,7 +57,7 @@ const write = (value: unknown): string => {
     if (member === undefined) continue
     if (!first) out += ','
     first = false
-    out += JSON.stringify(key) + ':' + write(member)
+    out += quoted(key) + ':' + write(member)
   }
   return out + '}'
 }

@@ -18,7 +18,11 @@ export interface SessionHeader {
 
 const groupByParty = (updates: ReadonlyArray<PartyUpdate>): Map<string, PartyUpdate[]> => {
   const groups = new Map<string, PartyUpdate[]>()
-  for (const u of updates) groups.set(u.party.id, [...(groups.get(u.party.id) ?? []), u])
+  for (const u of updates) {
+    const group = groups.get(u.party.id)
+    if (group === undefined) groups.set(u.party.id, [u])
+    else group.push(u)
+  }
   return groups
 }
 

@@ -8,54 +8,65 @@ import type { PartyUpdate } from './types.js'
  * delivered twice (account-level and extension-level subscriptions, two uuids) is one fact.
  */
 
-// Plain JSON has no `undefined` members: each optional field is spread in only when present.
-export const plainEndpoint = (e: Endpoint): Endpoint => ({
-  ...(e.phoneNumber === undefined ? {} : { phoneNumber: e.phoneNumber }),
-  ...(e.name === undefined ? {} : { name: e.name }),
-  ...(e.extensionId === undefined ? {} : { extensionId: e.extensionId }),
-  ...(e.deviceId === undefined ? {} : { deviceId: e.deviceId })
-})
+// Plain JSON has no `undefined` members: each optional field is set only when present. Written as assignments, not
+// conditional spreads: this runs for every party of every notification a rebuild folds, and each spread allocated a
+// temporary object. Key order is not part of a fact's identity (stored and compared as canonical JSON).
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
 
-const plainPeerId = (p: PeerId): PeerId => ({
-  ...(p.sessionId === undefined ? {} : { sessionId: p.sessionId }),
-  ...(p.telephonySessionId === undefined ? {} : { telephonySessionId: p.telephonySessionId }),
-  ...(p.partyId === undefined ? {} : { partyId: p.partyId })
-})
+export const plainEndpoint = (e: Endpoint): Endpoint => {
+  const out: Writable<Endpoint> = {}
+  if (e.phoneNumber !== undefined) out.phoneNumber = e.phoneNumber
+  if (e.name !== undefined) out.name = e.name
+  if (e.extensionId !== undefined) out.extensionId = e.extensionId
+  if (e.deviceId !== undefined) out.deviceId = e.deviceId
+  return out
+}
 
-const plainPickup = (m: MobilePickupData): MobilePickupData => ({
-  ...(m.ccMailboxes === undefined ? {} : { ccMailboxes: [...m.ccMailboxes] }),
-  ...(m.to === undefined ? {} : { to: m.to }),
-  ...(m.sid === undefined ? {} : { sid: m.sid }),
-  ...(m.srvLvl === undefined ? {} : { srvLvl: m.srvLvl }),
-  ...(m.srvLvlExt === undefined ? {} : { srvLvlExt: m.srvLvlExt })
-})
+const plainPeerId = (p: PeerId): PeerId => {
+  const out: Writable<PeerId> = {}
+  if (p.sessionId !== undefined) out.sessionId = p.sessionId
+  if (p.telephonySessionId !== undefined) out.telephonySessionId = p.telephonySessionId
+  if (p.partyId !== undefined) out.partyId = p.partyId
+  return out
+}
 
-const plainStatus = (s: PartyStatus): PartyStatus => ({
-  code: s.code,
-  ...(s.reason === undefined ? {} : { reason: s.reason }),
-  ...(s.description === undefined ? {} : { description: s.description }),
-  ...(s.parkData === undefined ? {} : { parkData: s.parkData }),
-  ...(s.peerId === undefined ? {} : { peerId: plainPeerId(s.peerId) }),
-  ...(s.mobilePickupData === undefined ? {} : { mobilePickupData: plainPickup(s.mobilePickupData) })
-})
+const plainPickup = (m: MobilePickupData): MobilePickupData => {
+  const out: Writable<MobilePickupData> = {}
+  if (m.ccMailboxes !== undefined) out.ccMailboxes = [...m.ccMailboxes]
+  if (m.to !== undefined) out.to = m.to
+  if (m.sid !== undefined) out.sid = m.sid
+  if (m.srvLvl !== undefined) out.srvLvl = m.srvLvl
+  if (m.srvLvlExt !== undefined) out.srvLvlExt = m.srvLvlExt
+  return out
+}
+
+const plainStatus = (s: PartyStatus): PartyStatus => {
+  const out: Writable<PartyStatus> = { code: s.code }
+  if (s.reason !== undefined) out.reason = s.reason
+  if (s.description !== undefined) out.description = s.description
+  if (s.parkData !== undefined) out.parkData = s.parkData
+  if (s.peerId !== undefined) out.peerId = plainPeerId(s.peerId)
+  if (s.mobilePickupData !== undefined) out.mobilePickupData = plainPickup(s.mobilePickupData)
+  return out
+}
 
 /** Only the domain fields of a party, without `undefined` members: what is stored, compared and hashed. */
-export const plainParty = (p: Party): Party => ({
-  id: p.id,
-  ...(p.accountId === undefined ? {} : { accountId: p.accountId }),
-  ...(p.extensionId === undefined ? {} : { extensionId: p.extensionId }),
-  ...(p.direction === undefined ? {} : { direction: p.direction }),
-  ...(p.from === undefined ? {} : { from: plainEndpoint(p.from) }),
-  ...(p.to === undefined ? {} : { to: plainEndpoint(p.to) }),
-  status: plainStatus(p.status),
-  ...(p.missedCall === undefined ? {} : { missedCall: p.missedCall }),
-  ...(p.standAlone === undefined ? {} : { standAlone: p.standAlone }),
-  ...(p.muted === undefined ? {} : { muted: p.muted }),
-  ...(p.queueCall === undefined ? {} : { queueCall: p.queueCall }),
-  ...(p.conferenceRole === undefined ? {} : { conferenceRole: p.conferenceRole }),
-  ...(p.ringOutRole === undefined ? {} : { ringOutRole: p.ringOutRole }),
-  ...(p.parkId === undefined ? {} : { parkId: p.parkId })
-})
+export const plainParty = (p: Party): Party => {
+  const out: Writable<Party> = { id: p.id, status: plainStatus(p.status) }
+  if (p.accountId !== undefined) out.accountId = p.accountId
+  if (p.extensionId !== undefined) out.extensionId = p.extensionId
+  if (p.direction !== undefined) out.direction = p.direction
+  if (p.from !== undefined) out.from = plainEndpoint(p.from)
+  if (p.to !== undefined) out.to = plainEndpoint(p.to)
+  if (p.missedCall !== undefined) out.missedCall = p.missedCall
+  if (p.standAlone !== undefined) out.standAlone = p.standAlone
+  if (p.muted !== undefined) out.muted = p.muted
+  if (p.queueCall !== undefined) out.queueCall = p.queueCall
+  if (p.conferenceRole !== undefined) out.conferenceRole = p.conferenceRole
+  if (p.ringOutRole !== undefined) out.ringOutRole = p.ringOutRole
+  if (p.parkId !== undefined) out.parkId = p.parkId
+  return out
+}
 
 /** The facts one body carries: one per party it lists. */
 export const partyUpdates = (body: TelephonySessionBody): PartyUpdate[] =>
