@@ -104,6 +104,12 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
       `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     ),
+    // The fast path for `expected: 'any'`: the id's UNIQUE index is the duplicate check, so a new event costs one
+    // insert and no lookup; only an id that is already there is read back.
+    insertUnlessKnown: db.prepare(
+      `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+    ),
     byId: db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`).raw(),
     streamRevision: db.prepare('SELECT coalesce(max(revision), -1) FROM events WHERE stream = ?').pluck(),
     readStream: db
@@ -147,6 +153,7 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
   const appendInTransaction = (request: AppendRequest): E.Either<StoreFailure, AppendOutcome> => {
     const current = number('stream revision', statements.streamRevision.get(request.stream))
     if (E.isLeft(current)) return current
+    if (request.expected === 'any') return appendAny(request, current.right)
     const known = new Map<string, StoredEvent>()
     for (const event of request.events) {
       const found = findById(event.id)
@@ -178,6 +185,26 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
       const info = statements.insert.run(...encodeRow(event, request.stream, revision))
       written.add(event.id)
       results.push({ _tag: 'Appended', id: event.id, position: Number(info.lastInsertRowid), revision })
+    }
+    return E.right({ stream: request.stream, results, lastRevision: revision })
+  }
+
+  /** `expected: 'any'` (what ingest uses): no revision to check, so no lookup before writing (see insertUnlessKnown). */
+  const appendAny = (request: AppendRequest, current: number): E.Either<StoreFailure, AppendOutcome> => {
+    let revision = current
+    const results: AppendResult[] = []
+    for (const event of request.events) {
+      const info = statements.insertUnlessKnown.run(...encodeRow(event, request.stream, revision + 1))
+      if (info.changes === 1) {
+        revision += 1
+        results.push({ _tag: 'Appended', id: event.id, position: Number(info.lastInsertRowid), revision })
+        continue
+      }
+      // Already in the log, or written earlier in this batch: answer with the stored row.
+      const existing = findById(event.id)
+      if (E.isLeft(existing)) return existing
+      if (existing.right === undefined) return E.left(corrupt(`event ${event.id} conflicts but cannot be read`))
+      results.push({ _tag: 'Duplicate', id: event.id, existing: existing.right })
     }
     return E.right({ stream: request.stream, results, lastRevision: revision })
   }
