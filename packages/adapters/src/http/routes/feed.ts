@@ -34,7 +34,7 @@ const earlierBodies = async (store: EventStore, event: StoredEvent) => {
 }
 
 export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions): void => {
-  app.get(
+  app.get<{ Querystring: { from?: number } }>(
     '/feed',
     {
       schema: {
@@ -65,12 +65,10 @@ export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions)
       }
     },
     async (request, reply) => {
-      const query = request.query
       const lastEventId = request.headers['last-event-id']
-      const fromQuery = typeof query === 'object' && query !== null && 'from' in query ? query.from : undefined
       let from: number
       if (typeof lastEventId === 'string') from = Number(lastEventId)
-      else if (typeof fromQuery === 'number') from = fromQuery
+      else if (request.query.from !== undefined) from = request.query.from
       else {
         const head = await store.head()()
         if (E.isLeft(head))
@@ -94,9 +92,13 @@ export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions)
       // `end` may run before the subscription exists (the client left at once), hence the holder.
       const holder: { subscription?: Subscription } = {}
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS)
+      let sent = 0
       const end = (): void => {
+        if (!open.has(end)) return
         clearInterval(keepalive)
         open.delete(end)
+        // The route is hijacked, so the usual per-request line is not written: this is the feed's line.
+        request.log.info({ from, sent, remoteAddress: request.ip }, 'feed: client disconnected')
         void holder.subscription?.close()
         if (!res.writableEnded) res.end()
       }
@@ -116,7 +118,10 @@ export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions)
               return
             }
             const feedEvent = feedEventOf(event, body, earlier.right)
-            if (feedEvent !== undefined) await write(sseText(feedEvent))
+            if (feedEvent !== undefined) {
+              sent++
+              await write(sseText(feedEvent))
+            }
           }
         },
         onError: (failure) => {

@@ -62,7 +62,7 @@ export const registerOps = (app: FastifyInstance, { store, projections, metrics 
         querystring: { type: 'object', properties: {} },
         response: {
           200: { description: 'The store answers.', ...HealthSchema },
-          503: { description: 'The store does not answer.', ...HealthSchema }
+          503: { description: 'The store or the read models do not answer.', ...HealthSchema }
         }
       }
     },
@@ -75,8 +75,9 @@ export const registerOps = (app: FastifyInstance, { store, projections, metrics 
           .code(503)
           .send({ status: 'unavailable', store: { reachable: false, error }, projections: { checkpoint } })
       }
-      return reply.send({
-        status: 'ok',
+      // Read models that cannot be read make every query fail: not healthy, even with the log reachable.
+      return reply.code(checkpoint === null ? 503 : 200).send({
+        status: checkpoint === null ? 'unavailable' : 'ok',
         store: { reachable: true, head: head.right },
         projections: checkpoint === null ? { checkpoint } : { checkpoint, lag: Math.max(0, head.right - checkpoint) }
       })
