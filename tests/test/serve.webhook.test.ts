@@ -72,6 +72,23 @@ open('a body that is not JSON is quarantined and answered 202 with the reason', 
   assert.ok('reasons' in answer && Array.isArray(answer.reasons) && answer.reasons.length === 1)
 })
 
+open('GET /quarantine lists the quarantined body with its reason and the raw text', async ({ server }) => {
+  const response = await fetch(`${server.url}/quarantine`)
+  assert.equal(response.status, 200)
+  const items = await json(response)
+  assert.ok(Array.isArray(items))
+  assert.equal(
+    items.map((i: { reason: string; raw: string; source: string; resolved: boolean }) => [
+      i.reason,
+      i.raw,
+      i.source,
+      i.resolved
+    ]),
+    [['not-json', '{"uuid": "1", oops', 'webhook', false]]
+  )
+  assert.equal(await json(await fetch(`${server.url}/quarantine?resolved=true`)), [])
+})
+
 open('a notification that fails decoding is quarantined with the decoder reasons', async ({ server }) => {
   const body = JSON.stringify({
     uuid: 'x-1',
