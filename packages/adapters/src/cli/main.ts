@@ -45,6 +45,13 @@ const fail = (message: string, exitCode: number, error?: unknown): void => {
   process.exitCode = exitCode
 }
 
+// A reader that stops early (`callstate log --json | head`) closes the pipe: that is not an error, stop quietly.
+const stopOnClosedPipe = (error: NodeJS.ErrnoException): void => {
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
+  fail(`cannot write output: ${error.message}`, 1, error)
+}
+process.stdout.on('error', stopOnClosedPipe)
+
 process.on('unhandledRejection', (reason) => fail(`unexpected error: ${String(reason)}`, 1, reason))
 
 try {
