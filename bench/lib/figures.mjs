@@ -1,6 +1,9 @@
 /** The figures of each benchmark as rows {benchmark, figure, value}: printed, and written to BENCHMARKS.md. */
 import { fmtInt, fmtMb, fmtMs, fmtRatio } from './stats.mjs'
 
+const writes = (bytes, n) =>
+  bytes === undefined ? 'n/a' : `${fmtMb(bytes)} (${fmtInt(bytes / Math.max(1, n))} bytes per event)`
+
 const rssTrail = (samples) => samples.map((s) => `${s.at}%: ${fmtMb(s.rss)}`).join(', ')
 
 const decodeRows = (r) => [
@@ -19,6 +22,7 @@ const importRows = (r, decode) => [
   ],
   ['peak RSS', fmtMb(r.peakRss)],
   ['RSS as the log grows', rssTrail(r.rssSamples)],
+  ['disk writes', writes(r.diskWriteBytes, r.notifications)],
   ...(decode
     ? [
         ['JSON.parse alone / import', fmtRatio(decode.parse.perSecond / r.perSecond)],
@@ -35,7 +39,8 @@ const rebuildRows = (r) => [
     `replay ${r.replaySeconds.toFixed(1)} s (${fmtInt(r.events / r.replaySeconds)} events/s), digest of the read models ${r.digestSeconds.toFixed(1)} s`
   ],
   ['peak RSS', fmtMb(r.peakRss)],
-  ['RSS as the replay advances', rssTrail(r.rssSamples)]
+  ['RSS as the replay advances', rssTrail(r.rssSamples)],
+  ['disk writes', writes(r.diskWriteBytes, r.events)]
 ]
 
 const latency = (x) =>
@@ -81,6 +86,7 @@ const peerRows = (r, imp) => [
     `${fmtInt(r.perSecond)}/s (${fmtInt(r.notifications)} in ${r.seconds.toFixed(1)} s, ${fmtInt(r.streams)} streams)`
   ],
   ['active calls at the end (peer projection)', fmtInt(r.activeCalls)],
+  ['appends retried after SQLITE_BUSY', fmtInt(r.busyRetries)],
   ['peak RSS', fmtMb(r.peakRss)],
   ...(imp ? [['callstate import / peer', fmtRatio(imp.perSecond / r.perSecond)]] : [])
 ]

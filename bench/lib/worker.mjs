@@ -44,7 +44,12 @@ export const runWorker = (name, args, { nodeArgs = [], env = {} } = {}) =>
         .find((l) => l.startsWith(MARK))
       if (code === 0 && line !== undefined) return resolve({ ok: true, result: JSON.parse(line.slice(MARK.length)) })
       const why = signal ? `killed by ${signal}` : `exit code ${code}`
-      const last = stderrTail.trim().split('\n').slice(-3).join(' | ')
+      // The error line of a stack trace says more than its last lines ("Node.js v20...").
+      const lines = stderrTail
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+      const last = lines.findLast((l) => /Error/.test(l)) ?? lines.slice(-3).join(' | ')
       resolve({ ok: false, reason: `${name} failed (${why})${last ? `: ${last}` : ''}` })
     })
   })

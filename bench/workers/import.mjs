@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import { openSqliteStore } from '@callstate/adapters'
 import { adaptersDist } from '../lib/paths.mjs'
+import { diskWrites } from '../lib/io.mjs'
 import { peakRss, quarterSampler } from '../lib/memory.mjs'
 import { note, report } from '../lib/worker.mjs'
 
@@ -46,6 +47,7 @@ report({
   quarantined: t.quarantined,
   seconds,
   perSecond: t.read / seconds,
+  diskWriteBytes: diskWrites(),
   peakRss: peakRss(),
   rssSamples: memory.samples()
 })

@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { openReadModels, openSqliteStore } from '@callstate/adapters'
 import { rebuild } from '@callstate/projections'
+import { diskWrites } from '../lib/io.mjs'
 import { peakRss, quarterSampler } from '../lib/memory.mjs'
 import { note, report } from '../lib/worker.mjs'
 
@@ -45,6 +46,7 @@ report({
   perSecond: events / seconds,
   replaySeconds: ((replayedAt ?? performance.now()) - started) / 1000,
   digestSeconds: seconds - ((replayedAt ?? performance.now()) - started) / 1000,
+  diskWriteBytes: diskWrites(),
   peakRss: peakRss(),
   rssSamples: memory?.samples() ?? []
 })

@@ -35,6 +35,7 @@ test('import: every notification appended to a fresh store, rate, memory as the 
     'notifications',
     'peak RSS',
     'RSS as the log grows',
+    'disk writes',
     'JSON.parse alone / import',
     'JSON.parse + decode / import'
   ])
@@ -42,6 +43,7 @@ test('import: every notification appended to a fresh store, rate, memory as the 
   assert.match(f['notifications'] ?? '', /^2,000 in [\d.]+ s \(appended 2,000, duplicates 0, quarantined 0\)$/)
   assert.match(f['peak RSS'] ?? '', /^\d+ MB$/)
   assert.match(f['RSS as the log grows'] ?? '', /^25%: \d+ MB, 50%: \d+ MB, 75%: \d+ MB, 100%: \d+ MB$/)
+  assert.match(f['disk writes'] ?? '', /^\d+ MB \([\d,]+ bytes per event\)$/)
   assert.match(f['JSON.parse + decode / import'] ?? '', /^\d+\.\d\dx$/)
 })
 

@@ -17,7 +17,14 @@ test('the run succeeds and imports the store the rebuild needs', () => {
 
 test('rebuild: every event of the log replayed, none undecodable, with memory as the replay advances', () => {
   const f = figuresOf(run.report, 'rebuild')
-  assert.equal(Object.keys(f), ['events/s', 'events', 'replay / digest', 'peak RSS', 'RSS as the replay advances'])
+  assert.equal(Object.keys(f), [
+    'events/s',
+    'events',
+    'replay / digest',
+    'peak RSS',
+    'RSS as the replay advances',
+    'disk writes'
+  ])
   assert.match(f['events/s'] ?? '', RATE)
   assert.match(f['events'] ?? '', /^2,000 in [\d.]+ s \(undecodable 0\)$/)
   assert.match(f['replay / digest'] ?? '', /^replay [\d.]+ s \([\d,]+ events\/s\), digest of the read models [\d.]+ s$/)
