@@ -3,12 +3,27 @@
 // `N passed, N failed` summed over all of them. uvu exits 0 when it finds no test, so a run
 // where no test executed is a failure here, and so is a suite that crashed before its summary.
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const workspaces = ['packages/domain', 'packages/projections', 'packages/adapters', 'tests']
 const only = process.argv.slice(2)
+
+// The real captures and the spec live in `shared/` beside the repository (../shared); tests read the location from
+// CALLSTATE_SHARED_DIR. A clone made elsewhere (a fresh `git clone . $(mktemp -d)`) falls back to /work/shared.
+const sharedDir = [process.env.CALLSTATE_SHARED_DIR, path.resolve(root, '../shared'), '/work/shared'].find(
+  (dir) => dir && existsSync(path.join(dir, 'payloads'))
+)
+if (!sharedDir) {
+  console.error(
+    'cannot find the shared payloads: set CALLSTATE_SHARED_DIR to the directory holding payloads/ and spec/'
+  )
+  process.exit(1)
+}
+process.env.CALLSTATE_SHARED_DIR = sharedDir
+console.log(`shared payloads and spec: ${sharedDir}`)
 
 const run = (cwd) =>
   new Promise((resolve) => {

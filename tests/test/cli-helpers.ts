@@ -12,7 +12,7 @@ import { openSqliteStore } from '@callstate/adapters'
 import type { StoredEvent } from '@callstate/projections'
 
 export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
-export const PAYLOADS = '/work/shared/payloads'
+export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 export interface CliResult {
   readonly code: number | null

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
-const PAYLOADS = '/work/shared/payloads'
+const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 const P = {
   '01': '01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json',
   '02': '02-rc-to-rc-internal-answered-hold-unhold-hangup.json',

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { openSqliteStore, startServe, type RunningServe, type ServeOptions } from '@callstate/adapters'
 import type { StoredEvent } from '@callstate/projections'
 
-export const PAYLOADS = '/work/shared/payloads'
+export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 export const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'callstate-serve-'))
 

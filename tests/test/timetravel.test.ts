@@ -15,7 +15,10 @@ import { ingest } from '../../packages/adapters/src/ingest/ingest.js'
 
 const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
 const P01: unknown[] = JSON.parse(
-  readFileSync('/work/shared/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json', 'utf8')
+  readFileSync(
+    `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json`,
+    'utf8'
+  )
 )
 const S01 = 's-718107795d564867a6f635fd81e89940'
 const P3 = 'p-718107795d564867a6f635fd81e89940-3'

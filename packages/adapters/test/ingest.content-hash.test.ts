@@ -23,7 +23,10 @@ test('undefined members and key order do not change the text', () => {
 
 test('contentHash of a real envelope is sha256 of its canonical JSON', () => {
   const [first]: unknown[] = JSON.parse(
-    readFileSync('/work/shared/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json', 'utf8')
+    readFileSync(
+      `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json`,
+      'utf8'
+    )
   )
   assert.equal(contentHash(first), sha256Hex(canonicalJson(first)))
 })

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { detectFormat, readItems, type InputFormat, type RawItem } from '../src/ingest/readers.js'
 
-const PAYLOADS = '/work/shared/payloads'
+const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 /** Reads `chunks` (as a file would arrive) and returns every item and the detected format. */
 const readAll = async (chunks: ReadonlyArray<Buffer | string>) => {

@@ -14,7 +14,7 @@ import { quarantineEntry } from '../src/ingest/classify.js'
 import { listQuarantine, retryQuarantine } from '../src/ingest/quarantine.js'
 import type { RawItem } from '../src/ingest/readers.js'
 
-const PAYLOADS = '/work/shared/payloads'
+const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 const json = (file: string): unknown => JSON.parse(readFileSync(path.join(PAYLOADS, file), 'utf8'))
 const NOW = new Date('2024-05-01T12:00:00.000Z')
 const now = () => NOW

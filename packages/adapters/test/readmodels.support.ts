@@ -8,7 +8,7 @@ import { openSqliteStore } from '../src/sqlite/index.js'
 import { ingest } from '../src/ingest/ingest.js'
 import { openReadModels } from '../src/readmodels/index.js'
 
-export const PAYLOADS = '/work/shared/payloads'
+export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 export const payload = (prefix: string): unknown[] => {
   const name = [

@@ -18,7 +18,7 @@ const capture: ReadonlyArray<unknown> = (() => {
   const parsed: unknown = JSON.parse(
     fs.readFileSync(
       path.join(
-        process.env['CALLSTATE_PAYLOADS'] ?? '/work/shared/payloads',
+        `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`,
         '02-rc-to-rc-internal-answered-hold-unhold-hangup.json'
       ),
       'utf8'

@@ -10,7 +10,8 @@ import { decode, formatDecodeFailure } from '../src/index.js'
 type Json = Record<string, unknown>
 const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-const read = (name: string): unknown => JSON.parse(readFileSync(`/work/shared/payloads/${name}`, 'utf8'))
+const read = (name: string): unknown =>
+  JSON.parse(readFileSync(`${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads/${name}`, 'utf8'))
 const first = (name: string, index: number): Json => {
   const all = read(name)
   const v = Array.isArray(all) ? all[index] : undefined

@@ -14,7 +14,8 @@ const obj = (v: unknown): Json => {
   if (!isJson(v)) throw new Error('not an object')
   return v
 }
-const read = (name: string): unknown => JSON.parse(readFileSync(`/work/shared/payloads/${name}`, 'utf8'))
+const read = (name: string): unknown =>
+  JSON.parse(readFileSync(`${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads/${name}`, 'utf8'))
 const at = (name: string, index: number): Json => {
   const all = read(name)
   return structuredClone(obj(Array.isArray(all) ? all[index] : undefined))

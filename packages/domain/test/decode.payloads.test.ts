@@ -1,5 +1,5 @@
 /**
- * Every real capture in /work/shared/payloads goes through the decoder as it is: arrays element by element,
+ * Every real capture in ../shared/payloads goes through the decoder as it is: arrays element by element,
  * objects value by value, except where a file is not made of notifications (05, 12 and 13 hold REST party
  * snapshots and fragments, decoded through the piece codecs; 10 holds `_raw` text that is not JSON).
  */
@@ -9,7 +9,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { codecs, decode, formatDecodeFailure, type Decoded, type Notification } from '../src/index.js'
 
-const PAYLOADS = '/work/shared/payloads'
+const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 const files = readdirSync(PAYLOADS).filter((f) => f.endsWith('.json'))
 
 const load = (prefix: string): unknown => {

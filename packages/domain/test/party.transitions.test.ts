@@ -21,7 +21,10 @@ const e = (status: string, sequence: number, reason: string | null = null): Hist
 
 /** The statusCode values listed by the telephony-sessions spec (spec/004), read from the document itself. */
 const specCodes = (): string[] => {
-  const text = readFileSync('/work/shared/spec/004_0fa36da22e25427d.txt', 'utf8')
+  const text = readFileSync(
+    `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/spec/004_0fa36da22e25427d.txt`,
+    'utf8'
+  )
   const line = text.split('\n').find((l) => l.startsWith('statusCode '))
   return [...(line ?? '').matchAll(/'([A-Za-z]+)'/g)].flatMap((m) => (m[1] === undefined ? [] : [m[1]]))
 }

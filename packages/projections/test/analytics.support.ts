@@ -15,7 +15,7 @@ import {
   type TelephonySessionBody
 } from '@callstate/domain'
 
-export const PAYLOADS = '/work/shared/payloads'
+export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 const bodiesOf = (prefix: string): TelephonySessionBody[] => {
   const name = readdirSync(PAYLOADS).find((f) => f.startsWith(prefix))

@@ -6,7 +6,10 @@ import type { StoredEvent } from '../src/port.js'
 import { statesAfterEach } from '../src/queries/audit.js'
 
 const P01: unknown[] = JSON.parse(
-  readFileSync('/work/shared/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json', 'utf8')
+  readFileSync(
+    `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json`,
+    'utf8'
+  )
 )
 const events: StoredEvent[] = P01.map((v, i) => ({
   id: `e${i}`,

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { canonicalJson } from '@callstate/domain'
 import type { EventType, NewEvent } from '@callstate/projections'
 
-const PAYLOADS = process.env['CALLSTATE_PAYLOADS'] ?? '/work/shared/payloads'
+const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 const envelopes = (file: string): ReadonlyArray<unknown> => {
   const parsed: unknown = JSON.parse(fs.readFileSync(path.join(PAYLOADS, file), 'utf8'))

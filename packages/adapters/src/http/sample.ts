@@ -1,6 +1,6 @@
 /**
  * A real notification for the start-up hint and the README's curl example: the first event of payload 01
- * (/work/shared/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json), a real 2020 capture.
+ * (../shared/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json), a real 2020 capture.
  */
 export const SAMPLE_NOTIFICATION =
   '{"uuid":"4654793329359724763","event":"/restapi/v1.0/account/809646016/telephony/sessions",' +

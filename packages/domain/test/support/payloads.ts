@@ -1,5 +1,5 @@
 /**
- * Test support: read the real captures in /work/shared/payloads as they are and decode them with the real `decode`.
+ * Test support: read the real captures in ../shared/payloads as they are and decode them with the real `decode`.
  * Payload 08 has no envelope and no party ids: `strippedBodies` narrows those bodies by hand (no casts: every field
  * is checked) and gives the party the id the test chooses.
  */
@@ -16,7 +16,7 @@ import {
   type TelephonySessionBody
 } from '../../src/index.js'
 
-export const PAYLOADS = '/work/shared/payloads'
+export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 export const loadPayload = (prefix: string): unknown => {
   const name = readdirSync(PAYLOADS).find((f) => f.startsWith(prefix))
