@@ -3,13 +3,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import { queryPresence, queryPresenceAt, type PresenceIntervalView } from '@callstate/projections'
-import { out, usage } from '../run.js'
+import { out, usage, tableStyle } from '../run.js'
 import { queryFailure, timeOptions, withCaughtUp } from '../../readmodels/cli-support.js'
 
 const FIELDS = ['telephonyStatus', 'presenceStatus', 'userStatus', 'dndStatus', 'meetingStatus'] as const
 
 const human = (intervals: ReadonlyArray<PresenceIntervalView>): string => {
-  const t = new Table({ head: ['from', 'to', ...FIELDS] })
+  const t = new Table({ head: ['from', 'to', ...FIELDS], ...tableStyle() })
   for (const i of intervals) t.push([i.from ?? '', i.to ?? 'now', ...FIELDS.map((f) => i[f] ?? '')])
   return t.toString()
 }

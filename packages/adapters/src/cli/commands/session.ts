@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import { querySession, type SessionView } from '@callstate/projections'
-import { out } from '../run.js'
+import { out, tableStyle } from '../run.js'
 import { queryFailure, TIME_HELP, timeOptions, withCaughtUp } from '../../readmodels/cli-support.js'
 
 const human = (s: SessionView): string => {
@@ -17,7 +17,8 @@ const human = (s: SessionView): string => {
       : [])
   ]
   const t = new Table({
-    head: ['party', 'extension', 'direction', 'status', 'outcome', 'ring ms', 'talk ms', 'hold ms', 'history']
+    head: ['party', 'extension', 'direction', 'status', 'outcome', 'ring ms', 'talk ms', 'hold ms', 'history'],
+    ...tableStyle()
   })
   for (const p of s.parties)
     t.push([

@@ -3,11 +3,11 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import { listSessions, type SessionSummary } from '@callstate/projections'
-import { nonNegativeInt, out, usage } from '../run.js'
+import { nonNegativeInt, out, usage, tableStyle } from '../run.js'
 import { queryFailure, TIME_HELP, timeOptions, withCaughtUp } from '../../readmodels/cli-support.js'
 
 const human = (items: ReadonlyArray<SessionSummary>): string => {
-  const t = new Table({ head: ['telephonySessionId', 'status', 'started', 'ended', 'parties'] })
+  const t = new Table({ head: ['telephonySessionId', 'status', 'started', 'ended', 'parties'], ...tableStyle() })
   for (const s of items)
     t.push([
       s.telephonySessionId,
