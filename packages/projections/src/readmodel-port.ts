@@ -28,7 +28,7 @@ export interface SessionRow {
   readonly lastEventAt: string | null
   /** Log position of the last event applied to this session. */
   readonly position: number
-  /** canonicalJson(SessionState). */
+  /** The session's header and facts, canonical JSON (`storedStateText`); read with `parseStoredState`. */
   readonly state: string
 }
 
@@ -56,16 +56,23 @@ export interface CallRow {
   readonly endedPosition: number | null
 }
 
-/** `rm_presence`: one row per distinct presence fact; the timeline is built at query time. */
-export interface PresenceRow {
+/** A presence fact as the projection writes it; the store keys it by (extension, sequence, content). */
+export interface PresenceFact {
   readonly extensionId: string
   /** The presence sequence; -1 when the update carried none (a NULL would defeat the primary key). */
   readonly sequence: number
   readonly at: string | null
-  /** Distinguishes two different facts at the same sequence: canonicalJson of the fact. */
-  readonly contentKey: string
   /** canonicalJson(PresenceUpdate). */
   readonly fact: string
+}
+
+/** `rm_presence`: one row per distinct presence fact; the timeline is built at query time. */
+export interface PresenceRow extends PresenceFact {
+  /**
+   * Distinguishes two different facts at the same sequence: a digest of `fact`, made by the store (the fact is
+   * not stored twice).
+   */
+  readonly contentKey: string
 }
 
 /** `rm_messages`: one row per change of a message-store notification. */
@@ -92,7 +99,7 @@ export interface ReadModelTx {
   /** Replaces the session row, its call rows and its extension index. */
   readonly saveSession: (row: SessionRow, calls: ReadonlyArray<CallRow>, extensions: ReadonlyArray<string>) => void
   /** Idempotent: a fact already stored is left as it is. */
-  readonly addPresence: (row: PresenceRow) => void
+  readonly addPresence: (row: PresenceFact) => void
   /** Idempotent by (eventId, type). */
   readonly addMessage: (row: MessageRow) => void
 }

@@ -25,6 +25,7 @@ import {
 } from './rows.js'
 import { digestTables } from './digest.js'
 import { bulkLoad } from './bulk.js'
+import { factKey, migrateFactKeys } from './presence-key.js'
 
 export const READ_MODELS_FILE = 'readmodels.db'
 
@@ -50,6 +51,7 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
   db.pragma('synchronous = NORMAL')
   db.pragma('busy_timeout = 10000')
   db.exec(SCHEMA)
+  migrateFactKeys(db)
 
   const q = {
     meta: db.prepare('SELECT projection, version, checkpoint FROM rm_meta ORDER BY projection').raw(),
@@ -101,7 +103,7 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
       q.deleteExtensions.run(row.telephonySessionId)
       for (const e of extensions) q.putExtension.run(row.telephonySessionId, e)
     },
-    addPresence: (r) => void q.addPresence.run(r.extensionId, r.sequence, r.at, r.contentKey, r.fact),
+    addPresence: (r) => void q.addPresence.run(r.extensionId, r.sequence, r.at, factKey(r.fact), r.fact),
     addMessage: (r) => void q.addMessage.run(r.extensionId, r.at, r.type, r.newCount, r.updatedCount, r.eventId)
   }
 

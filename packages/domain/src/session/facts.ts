@@ -82,6 +82,20 @@ const contentOf = (u: PartyUpdate): string => {
   return content
 }
 
+/**
+ * canonicalJson(u), built from the party's cached canonical content: the sort has usually computed it already, so a
+ * state writer that stores facts does not serialise each party a second time. Keys in canonical order: eventTime,
+ * party, sequence.
+ */
+export const factText = (u: PartyUpdate): string =>
+  '{"eventTime":' +
+  JSON.stringify(u.eventTime) +
+  ',"party":' +
+  contentOf(u) +
+  ',"sequence":' +
+  canonicalJson(u.sequence) +
+  '}'
+
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**

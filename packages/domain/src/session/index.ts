@@ -2,4 +2,5 @@ export type { PartyUpdate, PartyState, LiveStatus, SessionStatus, SessionState, 
 export { emptySession, evolveSession, evolveSessionWith, foldSession, sessionAt } from './fold.js'
 export { isStale, statusAt } from './stale.js'
 export { isConferenceBridge } from './links.js'
-export { partyUpdates, plainParty, compareUpdates, insertUpdates } from './facts.js'
+export { partyUpdates, plainParty, compareUpdates, insertUpdates, factText } from './facts.js'
+export { deriveSession, type SessionHeader } from './derive.js'

@@ -20,13 +20,11 @@ export const presenceProjection = (options: { readonly version?: number } = {}):
     for (const e of events) {
       const n = e.notification
       if (n.kind !== 'presence' && n.kind !== 'detailed-presence') continue
-      const fact = canonicalJson(presenceUpdate(n))
       tx.addPresence({
         extensionId: n.body.extensionId,
         sequence: n.body.sequence ?? NO_SEQUENCE,
         at: isoTime(n.envelope.timestamp),
-        contentKey: fact,
-        fact
+        fact: canonicalJson(presenceUpdate(n))
       })
     }
   },

@@ -17,8 +17,11 @@ import type { ReadModelTx } from '../readmodel-port.js'
 import { callRowsOf, extensionsOf, sessionRowOf } from './rows.js'
 import { parseStoredState } from './stored-state.js'
 
-/** Bump when the session fold or the rows derived from it change. */
-export const SESSIONS_VERSION = 1
+/**
+ * Bump when the session fold or the rows derived from it change.
+ * 2: `rm_sessions.state` holds the header and facts only (the rest is derived when read).
+ */
+export const SESSIONS_VERSION = 2
 
 interface Entry {
   readonly state: SessionState

@@ -1,7 +1,8 @@
 /** A session state as read-model rows: the rm_sessions row, one rm_calls row per party, its extensions. */
-import { canonicalJson, type PartyState, type SessionState } from '@callstate/domain'
+import type { PartyState, SessionState } from '@callstate/domain'
 import type { CallRow, SessionRow } from '../readmodel-port.js'
 import { isoTime } from '../time.js'
+import { storedStateText } from './stored-state.js'
 
 export const sessionRowOf = (state: SessionState, position: number): SessionRow => ({
   telephonySessionId: state.telephonySessionId,
@@ -10,7 +11,7 @@ export const sessionRowOf = (state: SessionState, position: number): SessionRow 
   endedAt: isoTime(state.endedAt),
   lastEventAt: isoTime(state.lastEventAt),
   position,
-  state: canonicalJson(state)
+  state: storedStateText(state)
 })
 
 const callRowOf = (state: SessionState, party: PartyState, endedPosition: number | null): CallRow => {
