@@ -4,6 +4,8 @@
  * (fast and no field leaks beyond the contract) and @fastify/swagger turns them into the OpenAPI document.
  * OpenAPI 3.0 has no `type: [x, "null"]`, so absent values are `nullable: true`.
  */
+import { OUTCOMES } from '@callstate/domain'
+
 const str = { type: 'string' } as const
 const nstr = { type: 'string', nullable: true } as const
 const ntime = { type: 'string', format: 'date-time', nullable: true } as const
@@ -39,20 +41,7 @@ export const PartySchema = {
       required: ['ringMs', 'talkMs', 'holdMs'],
       properties: { ringMs: int, talkMs: int, holdMs: int }
     },
-    outcome: {
-      type: 'string',
-      enum: [
-        'missed',
-        'voicemail',
-        'cancelled',
-        'parked',
-        'hung-up-on-hold',
-        'completed',
-        'transferred',
-        'merged',
-        'in-progress'
-      ]
-    }
+    outcome: { type: 'string', enum: [...OUTCOMES] }
   }
 } as const
 

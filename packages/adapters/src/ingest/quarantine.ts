@@ -105,6 +105,22 @@ export const quarantineListing = (events: ReadonlyArray<StoredEvent>): Quarantin
   return { items, unreadable }
 }
 
+/** One item as `callstate quarantine --json` and `GET /quarantine` show it (one shape for both). */
+export const quarantineItemJson = (i: QuarantineItem) => ({
+  id: i.id,
+  position: i.position,
+  receivedAt: i.receivedAt,
+  reason: i.reason,
+  reasons: i.reasons,
+  source: i.source,
+  sourceRef: i.sourceRef,
+  preview: i.preview,
+  resolved: i.resolved !== undefined,
+  ...(i.uuid !== undefined ? { uuid: i.uuid } : {}),
+  ...(i.resolved !== undefined ? { resolution: i.resolved } : {}),
+  raw: i.raw
+})
+
 export const listQuarantine = (store: EventStore): TE.TaskEither<StoreFailure, QuarantineListing> =>
   pipe(readQuarantineStream(store), TE.map(quarantineListing))
 

@@ -4,23 +4,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
-import { listQuarantine, retryQuarantine, type QuarantineItem, type RetryReport } from '../../ingest/quarantine.js'
+import {
+  listQuarantine,
+  quarantineItemJson as itemJson,
+  retryQuarantine,
+  type QuarantineItem,
+  type RetryReport
+} from '../../ingest/quarantine.js'
 import { out, storeFailure, withStore } from '../run.js'
-
-const itemJson = (i: QuarantineItem) => ({
-  id: i.id,
-  position: i.position,
-  receivedAt: i.receivedAt,
-  reason: i.reason,
-  reasons: i.reasons,
-  source: i.source,
-  sourceRef: i.sourceRef,
-  preview: i.preview,
-  resolved: i.resolved !== undefined,
-  ...(i.uuid !== undefined ? { uuid: i.uuid } : {}),
-  ...(i.resolved !== undefined ? { resolution: i.resolved } : {}),
-  raw: i.raw
-})
 
 const itemLines = (i: QuarantineItem): string[] => [
   `#${i.position}  ${i.reason}  ${i.source} ${i.sourceRef}  ${i.resolved ? `resolved (${i.resolved.outcome} ${i.resolved.stream})` : 'unresolved'}`,

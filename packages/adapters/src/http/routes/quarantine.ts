@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
 import type { EventStore } from '@callstate/projections'
-import { listQuarantine, type QuarantineItem } from '../../ingest/quarantine.js'
+import { listQuarantine, quarantineItemJson as itemJson } from '../../ingest/quarantine.js'
 import { ApiErrorRef, apiError } from '../errors.js'
 
 const QuarantineItemSchema = {
@@ -33,22 +33,6 @@ const QuarantineItemSchema = {
     raw: { type: 'string', description: 'The input exactly as received.' }
   }
 } as const
-
-/** The shape of `callstate quarantine --json`. */
-const itemJson = (i: QuarantineItem) => ({
-  id: i.id,
-  position: i.position,
-  receivedAt: i.receivedAt,
-  reason: i.reason,
-  reasons: i.reasons,
-  source: i.source,
-  sourceRef: i.sourceRef,
-  preview: i.preview,
-  resolved: i.resolved !== undefined,
-  ...(i.uuid !== undefined ? { uuid: i.uuid } : {}),
-  ...(i.resolved !== undefined ? { resolution: i.resolved } : {}),
-  raw: i.raw
-})
 
 export const registerQuarantine = (app: FastifyInstance, store: EventStore): void => {
   app.get<{ Querystring: { resolved?: boolean } }>(
