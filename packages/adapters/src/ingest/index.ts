@@ -38,3 +38,5 @@ export {
 export { QuarantinedData, QuarantineReason, ResolvedData } from './quarantine-entry.js'
 export { CALLSTATE_NAMESPACE, notificationEventId, quarantineEventId, resolutionEventId } from './ids.js'
 export { contentHash } from './content-hash.js'
+export { type WorkerFailure, defaultWorkers } from './import-stream.js'
+export { ingestPrepared } from './ingest.js'

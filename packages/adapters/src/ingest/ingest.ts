@@ -142,7 +142,22 @@ export const ingest = (
   now: () => Date = () => new Date()
 ): TE.TaskEither<StoreFailure, IngestReport> => {
   const receivedAt = now().toISOString()
-  const prepared = items.flatMap((item) => classify(item, receivedAt))
+  return ingestPrepared(
+    store,
+    items.flatMap((item) => classify(item, receivedAt)),
+    receivedAt
+  )
+}
+
+/**
+ * The store half of `ingest`, for items classified elsewhere (the import's worker threads, ./import-workers.ts).
+ * `receivedAt` stamps the conflict entries this step creates; the prepared events carry their own.
+ */
+export const ingestPrepared = (
+  store: EventStore,
+  prepared: ReadonlyArray<Prepared>,
+  receivedAt: string
+): TE.TaskEither<StoreFailure, IngestReport> => {
   // Repeats inside the batch never reach the store: the first copy of an id goes, later ones are judged here.
   const first = new Map<string, Prepared>()
   const unique: Prepared[] = []

@@ -42,14 +42,19 @@ interface Splitter {
   end(): RawItem[]
 }
 
+/**
+ * The NDJSON line rule, shared with the import's worker threads (./classify-lines.ts): line `lineNo` (from 1)
+ * without its line break, CR included, is an item unless it is blank.
+ */
+export const takeLine = (line: string, lineNo: number, name: string, source: Source, out: RawItem[]): void => {
+  const raw = line.endsWith('\r') ? line.slice(0, -1) : line
+  if (raw.trim() !== '') out.push({ raw, source, sourceRef: `${name}:${lineNo}` })
+}
+
 const lineSplitter = (name: string, source: Source): Splitter => {
   let carry = ''
   let lineNo = 0
-  const take = (line: string, out: RawItem[]): void => {
-    lineNo++
-    const raw = line.endsWith('\r') ? line.slice(0, -1) : line
-    if (raw.trim() !== '') out.push({ raw, source, sourceRef: `${name}:${lineNo}` })
-  }
+  const take = (line: string, out: RawItem[]): void => takeLine(line, ++lineNo, name, source, out)
   return {
     push(text) {
       const out: RawItem[] = []
@@ -95,7 +100,7 @@ export const detectFormat = (firstLine: string): InputFormat => {
 }
 
 /** The first non-blank line of `text` if it is complete (followed by a line break, or `atEnd`). */
-const firstLineOf = (text: string, atEnd: boolean): string | undefined => {
+export const firstLineOf = (text: string, atEnd: boolean): string | undefined => {
   let from = 0
   for (;;) {
     const nl = text.indexOf('\n', from)

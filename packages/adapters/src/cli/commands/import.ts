@@ -4,12 +4,20 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import cliProgress from 'cli-progress'
-import { importFile, importStream, inputSize, type ImportFailure } from '../../ingest/import-stream.js'
+import { defaultWorkers, importFile, importStream, inputSize, type ImportFailure } from '../../ingest/import-stream.js'
 import type { IngestReport, IngestTotals } from '../../ingest/ingest.js'
-import { describeStoreFailure, failure, globalOptions, out, run, usage, useStore } from '../run.js'
+import { describeStoreFailure, failure, globalOptions, nonNegativeInt, out, run, usage, useStore } from '../run.js'
 
-const describeImportFailure = (f: ImportFailure): string =>
-  f._tag === 'ReadFailure' ? `cannot read ${f.path}: ${f.cause}` : describeStoreFailure(f)
+const describeImportFailure = (f: ImportFailure): string => {
+  switch (f._tag) {
+    case 'ReadFailure':
+      return `cannot read ${f.path}: ${f.cause}`
+    case 'WorkerFailure':
+      return `a worker thread failed: ${f.cause} (run again with --workers 0 to import on the main thread only)`
+    default:
+      return describeStoreFailure(f)
+  }
+}
 
 const summary = (name: string, t: IngestTotals): string[] => [
   `Imported ${name}: ${t.read} read`,
@@ -46,6 +54,11 @@ export const register = (program: Command): void => {
     .description('Append the notifications of an NDJSON or JSON-array file (or stdin) to the log, exactly once.')
     .argument('[file]', 'file to import, or - for stdin', '-')
     .option('--json', 'print only a JSON summary {"read","appended","duplicates","quarantined"} on stdout')
+    .option(
+      '--workers <n>',
+      `worker threads that parse, decode and hash NDJSON while the main thread writes (0: none)`,
+      String(defaultWorkers())
+    )
     .addHelpText(
       'after',
       `
@@ -64,9 +77,12 @@ Examples:
   $ callstate import --json payloads/01-call.json
   $ zcat big.ndjson.gz | callstate import -`
     )
-    .action((file: string, _opts: unknown, cmd: Command) =>
+    .action((file: string, opts: { workers?: unknown }, cmd: Command) =>
       run(async () => {
         const options = globalOptions(cmd)
+        const workersOption = nonNegativeInt('--workers', opts.workers)
+        if (E.isLeft(workersOption)) return workersOption
+        const workers = workersOption.right ?? defaultWorkers()
         const fromStdin = file === '-'
         if (fromStdin && process.stdin.isTTY) return E.left(usage('no input: give a FILE, or pipe data into `-`'))
         // Check the file before opening the store, so a typo does not create a data directory.
@@ -74,10 +90,13 @@ Examples:
         if (E.isLeft(size)) return E.left(failure(`cannot read ${file}: ${size.left.cause}`))
         return useStore({ ...options, durability: 'normal' }, async (store) => {
           const bar = options.json || fromStdin ? undefined : progressBar(size.right)
-          const progress = bar ? { onBytes: bar.bytes, onBatch: (r: IngestReport) => bar.items(r.outcomes.length) } : {}
+          const importOptions = {
+            workers,
+            ...(bar ? { onBytes: bar.bytes, onBatch: (r: IngestReport) => bar.items(r.outcomes.length) } : {})
+          }
           const result = fromStdin
-            ? await importStream(store, process.stdin, 'stdin', 'stdin', progress)()
-            : await importFile(store, file, progress)()
+            ? await importStream(store, process.stdin, 'stdin', 'stdin', importOptions)()
+            : await importFile(store, file, importOptions)()
           bar?.stop()
           if (E.isLeft(result)) return E.left(failure(describeImportFailure(result.left)))
           const t = result.right
