@@ -2,6 +2,7 @@
  * Helpers for the `serve` tests: a real server (the adapters' buildServer) over a real SQLite store in a temp
  * directory, listening on 127.0.0.1 on an ephemeral port, with its JSON log lines captured.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +10,8 @@ import { Writable } from 'node:stream'
 import * as E from 'fp-ts/lib/Either.js'
 import { openSqliteStore, startServe, type RunningServe, type ServeOptions } from '@callstate/adapters'
 import type { StoredEvent } from '@callstate/projections'
+
+export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
 
 export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
@@ -131,3 +134,28 @@ export const syntheticNotifications = (n: number, prefix = 'load'): Array<{ uuid
     }
   })
 }
+
+export interface ServeChild {
+  readonly process: ChildProcess
+  readonly url: string
+  readonly exited: Promise<number | null>
+}
+
+/** Starts the real `callstate serve` binary as a child process on a free port and resolves once it says where it listens. */
+export const serveProcess = (dataDir: string): Promise<ServeChild> =>
+  new Promise((resolve, reject) => {
+    // The test's own environment must not configure the child (tokens, port).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CALLSTATE_')))
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'serve', '--port', '0', '--log-level', 'warn'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe']
+    })
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
+      if (m?.[1] !== undefined) resolve({ process: child, url: m[1], exited })
+    })
+    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)))
+  })

@@ -2,40 +2,18 @@
  * SIGTERM during load, against the real `callstate serve` binary: every notification that was answered 200 is
  * in the log exactly once, the process exits 0, and a restart resumes the projections from their checkpoint.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openReadModels } from '@callstate/adapters'
-import { eventually, json, logOf, pool, syntheticNotifications, tempDir } from './serve-helpers.js'
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/adapters/bin/callstate.js')
-
-interface Child {
-  readonly process: ChildProcess
-  readonly url: string
-  readonly exited: Promise<number | null>
-}
-
-/** Starts `callstate serve` on a free port and resolves once it says where it listens. */
-const startServe = (dataDir: string): Promise<Child> =>
-  new Promise((resolve, reject) => {
-    // The test's own environment must not configure the child (tokens, port).
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CALLSTATE_')))
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'serve', '--port', '0', '--log-level', 'warn'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m?.[1] !== undefined) resolve({ process: child, url: m[1], exited })
-    })
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)))
-  })
+import {
+  eventually,
+  json,
+  logOf,
+  pool,
+  serveProcess as startServe,
+  syntheticNotifications,
+  tempDir
+} from './serve-helpers.js'
 
 type Answer = { readonly uuid: string; readonly status: number | 'no-connection' }
 
