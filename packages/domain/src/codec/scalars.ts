@@ -73,3 +73,11 @@ export const Anything = new t.Type<unknown, unknown, unknown>(
   t.success,
   t.identity
 )
+
+/**
+ * The codecs above whose `validate` returns the input itself whenever `is` holds (same predicate, no conversion): a
+ * struct field with one of these is checked with `is` and copied, without building a context or a `Right` for it
+ * (a rebuild decodes ~60 such fields per notification). When `is` fails, `validate` runs as before (Id's number
+ * conversion, failures with their context), so the decoded value and every report are unchanged.
+ */
+export const PASS_THROUGH: ReadonlySet<unknown> = new Set<unknown>([Str, NonEmptyString, Bool, Integer, Id, DateTime])

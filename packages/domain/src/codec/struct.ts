@@ -9,6 +9,7 @@
  * - reports every failing field, each under its own context, so the reporter can print every problem.
  */
 import * as t from 'io-ts'
+import { PASS_THROUGH } from './scalars.js'
 
 /** What a field needs from a codec: io-ts's `Type` without `encode`, so fields stay covariant in their value. */
 export type Parser<V> = Pick<t.Type<V, unknown, unknown>, 'name' | 'is' | 'validate' | 'decode'>
@@ -51,11 +52,9 @@ export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
 
 export const struct = <A>(name: string, fields: Fields<A>): t.Type<A, A, unknown> => {
   // Precomputed once per codec so the hot path is a plain loop.
-  const specs: ReadonlyArray<readonly [string, string, Field]> = Object.entries<Field>(fields).map(([key, field]) => [
-    key,
-    field.from ?? key,
-    field
-  ])
+  const specs: ReadonlyArray<readonly [string, string, Field, boolean]> = Object.entries<Field>(fields).map(
+    ([key, field]) => [key, field.from ?? key, field, PASS_THROUGH.has(field.codec)]
+  )
 
   const is = (u: unknown): u is A =>
     isRecord(u) &&
@@ -68,8 +67,12 @@ export const struct = <A>(name: string, fields: Fields<A>): t.Type<A, A, unknown
     if (!isRecord(u)) return t.failure(u, c)
     const out: Record<string, unknown> = {}
     let errors: t.ValidationError[] | undefined
-    for (const [key, wire, field] of specs) {
+    for (const [key, wire, field, passThrough] of specs) {
       const v = u[wire]
+      if (passThrough && field.codec.is(v)) {
+        out[key] = v
+        continue
+      }
       if (v === undefined || v === null) {
         if (!field.required) continue
         if (field.orElse !== undefined) {
