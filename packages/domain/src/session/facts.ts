@@ -83,15 +83,15 @@ const contentOf = (u: PartyUpdate): string => {
 }
 
 /**
- * canonicalJson(u), built from the party's cached canonical content: the sort has usually computed it already, so a
- * state writer that stores facts does not serialise each party a second time. Keys in canonical order: eventTime,
- * party, sequence.
+ * canonicalJson(u), reusing the party's canonical content when the sort already computed it (facts of the same
+ * sequence and party). Not cached here: a WeakMap entry for every stored fact costs the GC more than it saves.
+ * Keys in canonical order: eventTime, party, sequence.
  */
 export const factText = (u: PartyUpdate): string =>
   '{"eventTime":' +
   JSON.stringify(u.eventTime) +
   ',"party":' +
-  contentOf(u) +
+  (contents.get(u) ?? canonicalJson(u.party)) +
   ',"sequence":' +
   canonicalJson(u.sequence) +
   '}'
