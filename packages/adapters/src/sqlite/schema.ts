@@ -51,6 +51,11 @@ export const prepareSchema = (db: Database.Database, durability: Durability): E.
   // Event ids are UUIDs, so their index takes inserts at random places: with SQLite's default 2 MiB page cache a
   // million-event log thrashes on it. 64 MiB keeps the hot index pages in memory (a bound, not a reservation).
   db.pragma('cache_size = -65536')
+  // A bulk writer (`normal`: the import) commits some 20 MB of WAL per batch of 5000, mostly index pages at random
+  // places: checkpointing after every commit (the default 1000 pages) copies and syncs them again each time. 64 MiB
+  // of WAL between checkpoints lets pages dirtied by several batches be copied once (400k events: 3.2 -> 2.6 GB
+  // written, about 10% less CPU). The WAL file keeps that size once reached.
+  if (durability === 'normal') db.pragma('wal_autocheckpoint = 16384')
   const version = db.pragma('user_version', { simple: true })
   if (typeof version !== 'number') return E.left(unavailable(`unreadable user_version in ${db.name}`))
   if (version > SCHEMA_VERSION)
