@@ -118,6 +118,12 @@ export interface SessionListQuery {
   readonly startedAtOrBefore?: string
   /** Only sessions not ended by this instant: endedAt null or after it (normalised ISO). */
   readonly openAt?: string
+  /**
+   * Only sessions whose last event is after this instant (normalised ISO), or that have no timed event. A call
+   * with no event since `(at or now) - staleAfter` is stale then, whatever came before: the active-calls query
+   * uses this to skip the long-stale calls without reading their state.
+   */
+  readonly lastEventAfter?: string
   /** Rows strictly after this key, in list order. */
   readonly after?: SessionKey
   readonly limit: number

@@ -130,6 +130,10 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
       where.push('(s.ended_at IS NULL OR s.ended_at > ?)')
       params.push(query.openAt)
     }
+    if (query.lastEventAfter !== undefined) {
+      where.push('(s.last_event_at IS NULL OR s.last_event_at > ?)')
+      params.push(query.lastEventAfter)
+    }
     if (query.after !== undefined) {
       where.push("(COALESCE(s.started_at, ''), s.telephony_session_id) < (?, ?)")
       params.push(query.after.startedAt, query.after.telephonySessionId)

@@ -48,11 +48,15 @@ export const listSessions =
     }
     const { at, knownAt } = time
     const active = options.active === true
+    // Not stale at `at`/now needs an event after the stale cutoff; the stored last event is the latest of all,
+    // so this filter never drops a session that is live then, even with --known-at.
+    const staleCutoff = new Date(Date.parse(at ?? time.now) - time.staleAfterMs).toISOString()
     // Stored status and end are "as of everything received": usable as filters only without knownAt.
     const sqlFilter = {
       ...(options.extensionId !== undefined ? { extensionId: options.extensionId } : {}),
       ...(at !== undefined ? { startedAtOrBefore: at } : {}),
-      ...(active && knownAt === undefined ? (at === undefined ? { notEnded: true } : { openAt: at }) : {})
+      ...(active && knownAt === undefined ? (at === undefined ? { notEnded: true } : { openAt: at }) : {}),
+      ...(active ? { lastEventAfter: staleCutoff } : {})
     }
     const pageSize = Math.min(Math.max(limit * 2, 100), 1000)
     const items: SessionSummary[] = []
