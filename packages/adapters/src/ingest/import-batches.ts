@@ -24,7 +24,7 @@ export interface ImportOptions {
   readonly batchSize?: number
   /**
    * Worker threads that parse, decode and hash NDJSON while the main thread writes (default: `defaultWorkers()`
-   * for a file, 0 for a stream). 0 does everything on the main thread. Inputs under one piece (1 MiB) never start
+   * for a file, 0 for a stream). 0 does everything on the main thread. Inputs under one piece (512 KiB) never start
    * a worker, and other formats than NDJSON are always read on the main thread.
    */
   readonly workers?: number
