@@ -19,11 +19,17 @@ export interface StoreChoice {
    * restores them (ids are deterministic), so it need not wait for the disk on every batch.
    */
   readonly durability?: 'full' | 'normal'
+  /** The embedded store's page cache in MiB (readers keep the small default; writers ask for more). */
+  readonly cacheMiB?: number
 }
 
 export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, EventStore> =>
   TE.fromEither(
     choice.esdb !== undefined
       ? openEsdbStore(choice.esdb)
-      : openSqliteStore({ dataDir: choice.dataDir, durability: choice.durability ?? 'full' })
+      : openSqliteStore({
+          dataDir: choice.dataDir,
+          durability: choice.durability ?? 'full',
+          ...(choice.cacheMiB !== undefined ? { cacheMiB: choice.cacheMiB } : {})
+        })
   )

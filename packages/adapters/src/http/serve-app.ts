@@ -58,6 +58,8 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const opened = await openStore({
     dataDir: options.dataDir,
     durability: 'full',
+    // The webhook writes at random places of the id index: keep its hot pages cached (sqlite/schema.ts).
+    cacheMiB: 64,
     ...(options.esdb !== undefined ? { esdb: options.esdb } : {})
   })()
   if (E.isLeft(opened))

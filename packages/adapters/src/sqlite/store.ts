@@ -39,6 +39,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number
   /** Events per read while a subscription catches up. Default 1000. */
   readonly subscribeBatchSize?: number
+  /** SQLite page cache in MiB: small for readers (the default, 8), larger for writers (see schema.ts). */
+  readonly cacheMiB?: number
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -90,7 +92,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): E.Either<StoreFail
   )
   if (E.isLeft(opened)) return opened
   const db = opened.right
-  const ready = attempt(`open ${file}`, () => prepareSchema(db, durability))
+  const ready = attempt(`open ${file}`, () => prepareSchema(db, durability, options.cacheMiB))
   if (E.isLeft(ready)) {
     db.close()
     return ready
