@@ -20,25 +20,13 @@ import {
   decode,
   emptySession,
   evolveSession,
-  type Endpoint,
-  type PartyMetrics,
   type SessionState,
   type TelephonySessionBody
 } from '@callstate/domain'
-import type { StoredEvent } from '@callstate/projections'
+import type { PartyView, StoredEvent } from '@callstate/projections'
 
-export interface FeedParty {
-  readonly id: string
-  readonly extensionId: string | null
-  readonly direction: string | null
-  readonly from: Endpoint | null
-  readonly to: Endpoint | null
-  /** The party's status code in the spec's spelling (Answered, Hold, ...). */
-  readonly status: string
-  readonly reason: string | null
-  readonly outcome: string
-  readonly metrics: PartyMetrics
-}
+/** A party as the feed shows it: the session API's party view without its history (`call-ended` records). */
+export type FeedParty = Omit<PartyView, 'history'>
 
 export interface FeedCall {
   readonly position: number
