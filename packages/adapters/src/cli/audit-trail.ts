@@ -10,7 +10,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { decode } from '@callstate/domain'
 import type { EventStore, StoredEvent, StoreFailure } from '@callstate/projections'
-import { statesAfterEach, streams, type SessionView } from '@callstate/projections'
+import { readWholeStream, statesAfterEach, streams, type SessionView } from '@callstate/projections'
 
 export interface AuditEntry {
   readonly position: number
@@ -30,21 +30,6 @@ export interface AuditEntry {
   readonly data: unknown
   /** The session state after applying this notification (and every earlier one, in log order). */
   readonly state?: SessionView
-}
-
-const PAGE = 1000
-
-const readWholeStream = (store: EventStore, stream: string): TE.TaskEither<StoreFailure, StoredEvent[]> => {
-  const from = (revision: number, acc: StoredEvent[]): TE.TaskEither<StoreFailure, StoredEvent[]> =>
-    pipe(
-      store.readStream(stream, { fromRevision: revision, limit: PAGE }),
-      TE.flatMap((page) => {
-        acc.push(...page)
-        const last = page[page.length - 1]
-        return page.length < PAGE || last === undefined ? TE.right(acc) : from(last.revision + 1, acc)
-      })
-    )
-  return from(0, [])
 }
 
 const parse = (text: string): E.Either<string, unknown> =>
