@@ -95,7 +95,9 @@ export const openAnalyticsReader = (file: string): E.Either<AnalyticsFailure, An
   /** Keyset pages over rm_sessions ordered by (start, id) under extra conditions. */
   function* pages(range: TimeRange, extra: string[], extraParams: unknown[]): Generator<SessionState> {
     const where = rangeWhere(range, START)
-    const conditions = [...where.sql, ...extra, `(${START}, s.telephony_session_id) > (?, ?)`]
+    // `start >= ?` repeats the keyset bound in a form SQLite can seek on (it does not use the row-value comparison
+    // as an index range), so each page starts where the last one ended instead of rescanning from the first.
+    const conditions = [...where.sql, ...extra, `${START} >= ?`, `(${START}, s.telephony_session_id) > (?, ?)`]
     const statement = db
       .prepare(
         `SELECT s.telephony_session_id, ${START}, s.state FROM rm_sessions s WHERE ${conditions.join(' AND ')} ` +
@@ -106,7 +108,7 @@ export const openAnalyticsReader = (file: string): E.Either<AnalyticsFailure, An
     for (;;) {
       // Sessions without a start time have start '' and must come first, so the first page starts before them.
       // ('', ''): before every row, as a session id is never empty.
-      const rows = statement.all(...where.params, ...extraParams, after[0], after[1])
+      const rows = statement.all(...where.params, ...extraParams, after[0], after[0], after[1])
       for (const row of rows) {
         const read = stateOf(row)
         if (read === undefined) return
@@ -132,7 +134,9 @@ export const openAnalyticsReader = (file: string): E.Either<AnalyticsFailure, An
       pages(
         range,
         [
-          "s.status = 'ended'",
+          // The unary + keeps SQLite on the start-order index: on the status index it sorted every ended session
+          // again for each page (1M-event log: export 28.6 s).
+          "+s.status = 'ended'",
           '(SELECT MAX(c.ended_position) FROM rm_calls c WHERE c.telephony_session_id = s.telephony_session_id) <= ?'
         ],
         [checkpoint]
