@@ -135,8 +135,11 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
       params.push(query.lastEventAfter)
     }
     if (query.after !== undefined) {
+      // The plain bound lets SQLite seek to the cursor (it does not use the row-value comparison as an index
+      // range), so a later page does not rescan every newer session first.
+      where.push("COALESCE(s.started_at, '') <= ?")
       where.push("(COALESCE(s.started_at, ''), s.telephony_session_id) < (?, ?)")
-      params.push(query.after.startedAt, query.after.telephonySessionId)
+      params.push(query.after.startedAt, query.after.startedAt, query.after.telephonySessionId)
     }
     const columns = SESSION_COLUMNS.split(', ')
       .map((c) => `s.${c}`)
