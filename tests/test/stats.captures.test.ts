@@ -7,30 +7,12 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { callstate, callstateRaw, payload, tempDir } from './stats.support.js'
+import { callstate, callstateRaw, payload, tempDir, zeroRow } from './stats.support.js'
 
 const data = path.join(tempDir(), 'data')
 const json = (...args: string[]): unknown => JSON.parse(callstate(data, 'stats', '--json', ...args))
 
-const row = (key: string, r: Record<string, number>) => ({
-  key,
-  calls: 0,
-  inbound: 0,
-  outbound: 0,
-  answered: 0,
-  missed: 0,
-  voicemail: 0,
-  cancelled: 0,
-  transferred: 0,
-  ringMs: 0,
-  talkMs: 0,
-  holdMs: 0,
-  avgRingMs: 0,
-  avgTalkMs: 0,
-  avgHoldMs: 0,
-  voicemailsLeft: 0,
-  ...r
-})
+const row = (key: string, r: Record<string, number>) => ({ ...zeroRow(key), ...r })
 
 test('captures 01, 02, 03 imported: by extension, by hand', () => {
   for (const p of ['01', '02', '03']) callstate(data, 'import', payload(p))

@@ -8,7 +8,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { callstate, readTruth, tempDir, type TruthParty, type TruthSession } from './stats.support.js'
+import { callstate, readTruth, tempDir, type TruthParty, type TruthSession, zeroRow } from './stats.support.js'
 
 const dir = tempDir()
 const data = path.join(dir, 'data')
@@ -134,24 +134,7 @@ const seenOf = (s: TruthSession, queue: string): Seen[] => {
   })
 }
 
-const empty = (key: string): Row => ({
-  key,
-  calls: 0,
-  inbound: 0,
-  outbound: 0,
-  answered: 0,
-  missed: 0,
-  voicemail: 0,
-  cancelled: 0,
-  transferred: 0,
-  ringMs: 0,
-  talkMs: 0,
-  holdMs: 0,
-  avgRingMs: 0,
-  avgTalkMs: 0,
-  avgHoldMs: 0,
-  voicemailsLeft: 0
-})
+const empty = (key: string): Row => zeroRow(key)
 
 const finish = (r: Row): Row => ({
   ...r,

@@ -103,3 +103,23 @@ export const readTruth = (file: string): TruthSession[] =>
         })
       }
     })
+
+/** A `stats --json` row with every counter at zero: tests spell the contract's field names here, once. */
+export const zeroRow = (key: string) => ({
+  key,
+  calls: 0,
+  inbound: 0,
+  outbound: 0,
+  answered: 0,
+  missed: 0,
+  voicemail: 0,
+  cancelled: 0,
+  transferred: 0,
+  ringMs: 0,
+  talkMs: 0,
+  holdMs: 0,
+  avgRingMs: 0,
+  avgTalkMs: 0,
+  avgHoldMs: 0,
+  voicemailsLeft: 0
+})
