@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -14,6 +15,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { NewEvent, StoreFailure, StoredEvent } from '@callstate/projections'
 import { openSqliteStore, type SqliteEventStore } from '../src/sqlite/index.js'
+import { openReadModels } from '../src/readmodels/index.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const storeModule = pathToFileURL(path.join(here, '../src/sqlite/index.ts')).href
@@ -204,6 +206,40 @@ test('every append a writer reported before kill -9 is in the file when it is re
   const next = await must(store.append({ stream: 'session-kill', expected: events.length - 1, events: [] }))
   assert.equal(next.lastRevision, events.length - 1)
   await store.close()
+})
+
+// A process that has just created the file and holds its first write lock, before the file is in WAL mode: what
+// a second `callstate import` (or `serve`) started at the same moment on a fresh data directory runs into.
+// SQLite answers the WAL switch with SQLITE_BUSY at once there, without waiting; opening must wait instead.
+const sqliteModule = pathToFileURL(createRequire(import.meta.url).resolve('better-sqlite3')).href
+const CREATOR = `
+import Database from ${JSON.stringify(sqliteModule)}
+const db = new Database(process.argv[2])
+db.prepare('BEGIN IMMEDIATE').run()
+db.exec('CREATE TABLE creating (x)')
+console.log('locked')
+await new Promise((resolve) => setTimeout(resolve, Number(process.argv[3])))
+db.prepare('COMMIT').run()
+db.close()
+`
+
+test('opening a file another process is creating waits for its lock instead of failing', async () => {
+  const dataDir = tempDir()
+  const script = path.join(dataDir, 'creator.mjs')
+  fs.writeFileSync(script, CREATOR)
+  for (const [file, openIt] of [
+    ['events.db', () => open(dataDir).close()],
+    ['readmodels.db', () => openReadModels({ file: path.join(dataDir, 'readmodels.db') }).close()]
+  ] as const) {
+    const child = spawn(process.execPath, [script, path.join(dataDir, file), '300'], {
+      cwd: path.join(here, '..'),
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    await openIt()
+    assert.equal(await exited, 0)
+  }
 })
 
 test.run()

@@ -26,6 +26,7 @@ import {
 import { digestTables } from './digest.js'
 import { bulkLoad } from './bulk.js'
 import { factKey, migrateFactKeys } from './presence-key.js'
+import { enableWal } from '../sqlite/wal.js'
 
 export const READ_MODELS_FILE = 'readmodels.db'
 
@@ -46,10 +47,9 @@ export const readModelsPath = (location: ReadModelLocation): string =>
 export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
   const file = readModelsPath(location)
   mkdirSync(path.dirname(file), { recursive: true })
-  const db = new Database(file)
-  db.pragma('journal_mode = WAL')
+  const db = new Database(file, { timeout: 10_000 })
+  enableWal(db)
   db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 10000')
   db.exec(SCHEMA)
   migrateFactKeys(db)
 

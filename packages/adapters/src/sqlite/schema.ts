@@ -13,6 +13,7 @@ import type Database from 'better-sqlite3'
 import * as E from 'fp-ts/lib/Either.js'
 import type { StoreFailure } from '@callstate/projections'
 import { unavailable } from './failure.js'
+import { enableWal } from './wal.js'
 
 /**
  * `full` (the default): synchronous=FULL with WAL fsyncs the WAL on every commit, so an append that has returned
@@ -59,7 +60,7 @@ export const prepareSchema = (
   durability: Durability,
   cacheMiB: number = DEFAULT_CACHE_MIB
 ): E.Either<StoreFailure, void> => {
-  const mode = db.pragma('journal_mode = WAL', { simple: true })
+  const mode = enableWal(db)
   if (mode !== 'wal') return E.left(unavailable(`cannot switch ${db.name} to WAL (journal_mode is ${String(mode)})`))
   db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL')
   db.pragma(`cache_size = -${cacheMiB * 1024}`)
