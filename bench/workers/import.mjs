@@ -18,7 +18,7 @@ const expected = Number(expectedText)
 
 // A fresh store: an import into a store that already holds the notifications only finds duplicates.
 rmSync(dataDir, { recursive: true, force: true })
-const opened = openSqliteStore({ dataDir, durability: 'normal', cacheMiB: 16 }) // as `callstate import`
+const opened = openSqliteStore({ dataDir, durability: 'normal' }) // as `callstate import`
 if (E.isLeft(opened)) throw new Error(`cannot open the store: ${JSON.stringify(opened.left)}`)
 const store = opened.right
 

@@ -193,7 +193,8 @@ test('a worker answers each piece with what the main thread would prepare from i
     firstLine: 1 + i * 1000
   }))
   const pool = startPool(2, { name: 'w.ndjson', source: 'import-file' })
-  const answers = await Promise.all(pieces.map((p) => pool.classify(p, NOW)))
+  const ready = await Promise.all(pieces.map((p) => pool.classify(p, NOW)))
+  const answers = ready.map((take) => take())
   await pool.close()
   const expected = pieces.map((p) =>
     E.right(classifyLines(p.bytes.toString(), p.firstLine, 'w.ndjson', 'import-file', NOW))
@@ -218,7 +219,8 @@ test('a worker that cannot start is a WorkerFailure value, for every request', a
   const setup: { name: string; source: 'stdin' } = JSON.parse('{"name":"f","source":"carrier-pigeon"}')
   const pool = startPool(1, setup)
   const piece = { bytes: Buffer.from('{}\n'), firstLine: 1 }
-  const answers = await Promise.all([pool.classify(piece, NOW), pool.classify(piece, NOW)])
+  const ready = await Promise.all([pool.classify(piece, NOW), pool.classify(piece, NOW)])
+  const answers = ready.map((take) => take())
   await pool.close()
   assert.equal(
     answers.map((a) => (E.isLeft(a) ? a.left._tag : 'answered')),

@@ -3,6 +3,7 @@
  * clone typed `unknown`, so each side checks what it receives instead of casting it: a worker built from another
  * version of this file, or a bug, shows up as a failure rather than as bad events in the log.
  */
+import { MessagePort } from 'node:worker_threads'
 import type { EventMetadata, EventType, NewEvent, Source } from '@callstate/projections'
 import type { Prepared } from './classify.js'
 import { QuarantineReason, QuarantineSource } from './quarantine-entry.js'
@@ -11,6 +12,11 @@ import { QuarantineReason, QuarantineSource } from './quarantine-entry.js'
 export interface WorkerSetup {
   readonly name: string
   readonly source: Source
+}
+
+/** What a worker is started with: the setup and the port its replies go to. */
+export interface WorkerData extends WorkerSetup {
+  readonly replies: MessagePort
 }
 
 /** One piece of whole lines to classify. */
@@ -76,8 +82,8 @@ const EVENT_TYPES: Record<EventType, true> = {
 }
 const isEventType = (u: unknown): u is EventType => isString(u) && Object.hasOwn(EVENT_TYPES, u)
 
-export const isWorkerSetup = (u: unknown): u is WorkerSetup =>
-  isRecord(u) && isString(u['name']) && QuarantineSource.is(u['source'])
+export const isWorkerData = (u: unknown): u is WorkerData =>
+  isRecord(u) && isString(u['name']) && QuarantineSource.is(u['source']) && u['replies'] instanceof MessagePort
 
 export const isClassifyRequest = (u: unknown): u is ClassifyRequest =>
   isRecord(u) && u['bytes'] instanceof Uint8Array && Number.isSafeInteger(u['firstLine']) && isString(u['receivedAt'])

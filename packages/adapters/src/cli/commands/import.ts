@@ -88,7 +88,7 @@ Examples:
         // Check the file before opening the store, so a typo does not create a data directory.
         const size = fromStdin ? E.right(0) : await inputSize(file)
         if (E.isLeft(size)) return E.left(failure(`cannot read ${file}: ${size.left.cause}`))
-        return useStore({ ...options, durability: 'normal', cacheMiB: 16 }, async (store) => {
+        return useStore({ ...options, durability: 'normal' }, async (store) => {
           const bar = options.json || fromStdin ? undefined : progressBar(size.right)
           const importOptions = {
             workers,
