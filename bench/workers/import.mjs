@@ -1,6 +1,6 @@
 /**
  * Import throughput: the dataset file into a fresh embedded store, through the same code as `callstate import`
- * (importFile over the SQLite store at durability `normal`, 5000-item batches). Prints notifications/s and memory.
+ * (importFile over the SQLite store at durability `normal`, 2500-item batches). Prints notifications/s and memory.
  *
  * Usage: node bench/workers/import.mjs <file> <dataDir> <expectedCount>
  */

@@ -29,14 +29,13 @@ import { startPool, type Answer, type ClassifyPool } from './worker-pool.js'
 export const PIECE_BYTES = 1 << 19
 
 /**
- * Pieces out per worker. The main thread stores answers in batches of 5000 (some 8 pieces), and while it is in SQLite
- * (100 ms and more per batch) it hands nothing out: the worker must have that much work queued or it stops and waits
- * too. With 3 out, the two threads took turns instead of overlapping (main thread idle 24% of a 1M import, the worker
- * 36%); with 8, measured back to back on this machine: 28,400 -> 38,300-41,900 notifications/s. Answers wait
- * serialised in the worker's reply port until taken (./worker-pool.ts), so the extra pieces cost some 15 MB of RSS
- * rather than a swollen heap.
+ * Pieces out per worker. The main thread stores answers in batches (DEFAULT_BATCH, some 4 pieces), and while it is
+ * in SQLite it hands nothing out: the worker must have more than a batch of work queued or it stops and waits too.
+ * With 3 out, the two threads took turns instead of overlapping (main thread idle 24% of a 1M import, the worker
+ * 36%); with 8, measured back to back: 28,400 -> 38,300-41,900 notifications/s; 6 is as fast with batches of 2500.
+ * Answers wait serialised in the worker's reply port until taken (./worker-pool.ts), outside the V8 heap.
  */
-const IN_FLIGHT_PER_WORKER = 8
+const IN_FLIGHT_PER_WORKER = 6
 
 /** One worker per CPU beyond the one the main thread writes with, at least one, at most four. */
 export const defaultWorkers = (): number => Math.min(4, Math.max(1, availableParallelism() - 1))

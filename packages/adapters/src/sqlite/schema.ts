@@ -65,7 +65,7 @@ export const prepareSchema = (
   if (mode !== 'wal') return E.left(unavailable(`cannot switch ${db.name} to WAL (journal_mode is ${String(mode)})`))
   db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL')
   db.pragma(`cache_size = -${cacheMiB * 1024}`)
-  // A bulk writer (`normal`: the import) commits some 20 MB of WAL per batch of 5000, mostly index pages at random
+  // A bulk writer (`normal`: the import) commits some 20 MB of WAL per batch of 5000 (the import's batch size then), mostly index pages at random
   // places: checkpointing after every commit (the default 1000 pages) copies and syncs them again each time. 64 MiB
   // of WAL between checkpoints lets pages dirtied by several batches be copied once (400k events: 3.2 -> 2.6 GB
   // written, about 10% less CPU). The WAL file keeps that size once reached.
