@@ -146,6 +146,11 @@ export interface ReadModelStore {
    */
   readonly digest: () => string
   /**
+   * The digest together with the checkpoint it belongs to (the lowest over the projections), both read in one
+   * transaction: another process's runner (a `serve` following the log) may commit between two separate reads.
+   */
+  readonly snapshot: () => { readonly digest: string; readonly checkpoint: number }
+  /**
    * Optional, for a rebuild into freshly emptied tables: the store may trade its per-transaction costs (secondary
    * indexes kept up to date row by row, a sync at each WAL checkpoint) for one pass at the end. Returns `finish`,
    * which restores the normal mode (indexes back) and makes what was written durable. The rows, and so the digest,

@@ -10,17 +10,26 @@ import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { DIGEST_TABLES } from './schema.js'
 
-export const digestTables = (db: Database.Database): string => {
+const hashTables = (db: Database.Database): string => {
   const hash = createHash('sha256')
-  // A read transaction, so the tables are read as of one instant even while a runner writes.
-  db.transaction(() => {
-    for (const { table, columns, key } of DIGEST_TABLES) {
-      hash.update(`# ${table}\n`)
-      for (const row of db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${key}`).raw().iterate()) {
-        // One update per row (the same bytes as two): the digest reads every state text of the read model.
-        hash.update(`${JSON.stringify(row)}\n`)
-      }
+  for (const { table, columns, key } of DIGEST_TABLES) {
+    hash.update(`# ${table}\n`)
+    for (const row of db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${key}`).raw().iterate()) {
+      // One update per row (the same bytes as two): the digest reads every state text of the read model.
+      hash.update(`${JSON.stringify(row)}\n`)
     }
-  }).deferred()
+  }
   return hash.digest('hex')
 }
+
+// Read transactions, so the tables (and the checkpoint) are read as of one instant even while a runner writes.
+export const digestTables = (db: Database.Database): string => db.transaction(() => hashTables(db)).deferred()
+
+export const snapshotTables = (db: Database.Database): { digest: string; checkpoint: number } =>
+  db
+    .transaction(() => {
+      const checkpoint: unknown = db.prepare('SELECT coalesce(min(checkpoint), 0) FROM rm_meta').pluck().get()
+      if (typeof checkpoint !== 'number') throw new Error(`rm_meta: checkpoint is not a number: ${String(checkpoint)}`)
+      return { digest: hashTables(db), checkpoint }
+    })
+    .deferred()

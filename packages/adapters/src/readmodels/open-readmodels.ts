@@ -23,7 +23,7 @@ import {
   sessionParams,
   sessionRow
 } from './rows.js'
-import { digestTables } from './digest.js'
+import { digestTables, snapshotTables } from './digest.js'
 import { bulkLoad } from './bulk.js'
 import { factKey, migrateFactKeys } from './presence-key.js'
 import { enableWal } from '../sqlite/wal.js'
@@ -165,6 +165,7 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
     presence: (ext) => q.presence.all(ext).map(presenceRow),
     messages: (ext) => q.messages.all(ext).map(messageRow),
     digest: () => digestTables(db),
+    snapshot: () => snapshotTables(db),
     bulkLoad: () => bulkLoad(db),
     close: () => db.close()
   }

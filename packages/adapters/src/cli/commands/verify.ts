@@ -23,9 +23,9 @@ export const register = (program: Command): void => {
     .addHelpText(
       'after',
       `
-The live read models are caught up first; the scratch copy (a temporary file in the data directory,
-removed afterwards) is rebuilt exactly up to the same checkpoint. If another process keeps appending
-while verify runs, run it again when the log is quiet.
+The live read models are caught up first, then their digest and checkpoint are read in one transaction;
+the scratch copy (a temporary file in the data directory, removed afterwards) is rebuilt exactly up to
+that checkpoint. A \`serve\` that keeps taking notifications meanwhile does not make verify fail.
 Exit codes: 0 equal; 1 different (or the store failed).
 
 Example:
@@ -36,8 +36,8 @@ Example:
         useReadModels(options, async (live) => {
           const caughtUp = await createRunner(store, live).catchUp()()
           if (E.isLeft(caughtUp)) return E.left(failure(describeRunnerFailure(caughtUp.left)))
-          const checkpoint = caughtUp.right.checkpoint
-          const liveDigest = live.digest()
+          // Digest and checkpoint from one read transaction: a `serve` following the log may commit meanwhile.
+          const { digest: liveDigest, checkpoint } = live.snapshot()
           const file = path.join(options.dataDir, `readmodels.verify-${process.pid}.db`)
           removeDb(file)
           const scratch = openReadModels({ file })
