@@ -193,4 +193,51 @@ test('--follow: a call that ends while it runs is written once, then SIGTERM sto
   assert.equal(new Set(keys).size, 7)
 })
 
+test('--follow: a call that ends when its last live leg moves (CallSwitch) is written too', async () => {
+  const followDir = tempDir()
+  const follow = path.join(followDir, 'data')
+  const p02: unknown = JSON.parse(readFileSync(payload('02'), 'utf8'))
+  assert.ok(Array.isArray(p02))
+  if (!Array.isArray(p02)) return
+  // Capture 02 up to the caller's Disconnected: the caller has ended, the callee is still Answered.
+  const head = path.join(followDir, '02-head.json')
+  writeFileSync(head, JSON.stringify(p02.slice(0, -1)))
+  callstate(follow, 'import', head)
+  // Then the callee's leg moves to another device (Disconnected, reason CallSwitch) and nothing else arrives:
+  // no party ends in that notification, yet the session has ended (one party ended, the other moved).
+  const final: unknown = p02[p02.length - 1]
+  assert.ok(isRec(final) && isRec(final['body']))
+  if (!isRec(final) || !isRec(final['body'])) return
+  const body = final['body']
+  const parties = body['parties']
+  assert.ok(Array.isArray(parties) && isRec(parties[0]) && isRec(parties[0]['status']))
+  if (!Array.isArray(parties) || !isRec(parties[0]) || !isRec(parties[0]['status'])) return
+  const moved = {
+    ...final,
+    uuid: `${String(final['uuid'])}-moved`,
+    body: {
+      ...body,
+      parties: [{ ...parties[0], status: { ...parties[0]['status'], code: 'Disconnected', reason: 'CallSwitch' } }]
+    }
+  }
+  const movedFile = path.join(followDir, '02-moved.json')
+  writeFileSync(movedFile, JSON.stringify([moved]))
+
+  callstate(follow, 'import', payload('01'))
+  const child = callstateChild(follow, 'export', 'calls', '--follow')
+  const out = lines(child)
+  await out.atLeast(3) // the three parties of 01: the snapshot is written, export now follows
+  callstate(follow, 'import', movedFile)
+  const written = (await out.atLeast(5)).slice(3).flatMap(records)
+  child.kill('SIGTERM')
+  assert.equal(await out.exited, 0)
+  assert.equal(
+    written.map((r) => [r['telephonySessionId'], r['partyId'], r['outcome']]),
+    [
+      ['s-f9badb80011344259059d6894a30ace2', 'p-f9badb80011344259059d6894a30ace2-1', 'completed'],
+      ['s-f9badb80011344259059d6894a30ace2', 'p-f9badb80011344259059d6894a30ace2-2', 'completed']
+    ]
+  )
+})
+
 test.run()

@@ -6,8 +6,11 @@
  * Because the domain fold is order-free and duplicate-proof, a batch boundary never changes the state.
  *
  * `rm_calls.ended_position` is the position of the last event of the batch in which a party was first seen
- * ended: a visibility marker for incremental consumers ("calls whose end became visible after checkpoint X"),
- * always <= the checkpoint committed with it. It depends on batching, so the digest leaves it out.
+ * ended, or later, in which its session ended: a visibility marker for incremental consumers ("calls whose end
+ * became visible after checkpoint X": `export calls --follow` exports a session's records once it has ended),
+ * always <= the checkpoint committed with it. A session can end in a batch where no party ends: the last live
+ * party moves (CallSwitch) after the others have ended; the ended parties are marked again in that batch. It
+ * depends on batching, so the digest leaves it out.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { emptySession, evolveSessionWith, type SessionState, type TelephonySessionBody } from '@callstate/domain'
@@ -78,9 +81,10 @@ export const sessionsProjection = (options: SessionsProjectionOptions = {}): Pro
       cache.delete(id)
       const state = evolveSessionWith(before.state, bodies)
       const endedPositions = new Map<string, number>()
+      const sessionJustEnded = state.status === 'ended' && before.state.status !== 'ended'
       for (const p of state.parties) {
         if (!p.ended) continue
-        endedPositions.set(p.id, before.endedPositions.get(p.id) ?? last)
+        endedPositions.set(p.id, sessionJustEnded ? last : (before.endedPositions.get(p.id) ?? last))
       }
       const entry: Entry = { state, position: Math.max(before.position, last), endedPositions }
       tx.saveSession(sessionRowOf(state, entry.position), callRowsOf(state, endedPositions), extensionsOf(state))
