@@ -125,6 +125,16 @@ test('--by extension,day --tz: a call at 23:30 UTC and one at 02:30 UTC fall on 
   assert.equal([...new Set(keys('--by', 'day', '--tz', 'America/New_York'))], ['2026-01-05'])
   assert.equal(keys('--by', 'day'), ['2026-01-05', '2026-01-06'])
   assert.equal(keys('--by', 'day', '--tz', 'Asia/Tokyo'), ['2026-01-06'])
+  // A date alone in --from/--to is the start of that day in --tz: New York's 2026-01-05 holds both calls
+  // (18:30 and 21:30 local), UTC's 2026-01-05 only the first, Tokyo's 2026-01-06 both.
+  const calls = (...args: string[]): number => {
+    const rows: unknown = JSON.parse(callstate(tz, 'stats', '--json', ...args))
+    return Array.isArray(rows) ? rows.reduce((n: number, r: { calls: number }) => n + r.calls, 0) : NaN
+  }
+  assert.is(calls('--from', '2026-01-05', '--to', '2026-01-06', '--tz', 'America/New_York'), 2)
+  assert.is(calls('--from', '2026-01-05', '--to', '2026-01-06'), 1)
+  assert.is(calls('--from', '2026-01-06', '--to', '2026-01-07', '--tz', 'Asia/Tokyo'), 2)
+  assert.is(calls('--from', '2026-01-05', '--to', '2026-01-06', '--tz', 'Asia/Tokyo'), 0)
 })
 
 test.run()

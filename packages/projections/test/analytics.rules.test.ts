@@ -228,6 +228,20 @@ test('--by extension,day with a zone: a call at 23:30 UTC falls on the local day
   assert.equal(keys(zone('Asia/Kathmandu'), 'day,hour,extension'), [`2026-01-06|05|${A}`]) // +05:45 -> 05:15
 })
 
+test('a local day begins at its zone midnight (the instant --from/--to mean for a date alone)', () => {
+  assert.is(UTC.midnight('2026-01-05'), '2026-01-05T00:00:00.000Z')
+  assert.is(zone('America/New_York').midnight('2026-01-05'), '2026-01-05T05:00:00.000Z') // EST, UTC-5
+  assert.is(zone('America/New_York').midnight('2026-07-05'), '2026-07-05T04:00:00.000Z') // EDT, UTC-4
+  assert.is(zone('Asia/Kathmandu').midnight('2026-01-06'), '2026-01-05T18:15:00.000Z') // UTC+05:45
+  // Sao Paulo moved its clocks from 00:00 to 01:00 on 2018-11-04: that day began at 01:00 local (UTC-2).
+  const saoPaulo = zone('America/Sao_Paulo')
+  assert.is(saoPaulo.midnight('2018-11-04'), '2018-11-04T03:00:00.000Z')
+  assert.equal(
+    [saoPaulo.day('2018-11-04T03:00:00.000Z'), saoPaulo.day('2018-11-04T02:59:59.000Z')],
+    ['2018-11-04', '2018-11-03']
+  )
+})
+
 test('zones and dimensions are checked', () => {
   assert.equal(E.isLeft(zoneOf('Mars/Olympus')), true)
   assert.equal(parseDimensions('extension, Day'), E.right(['extension', 'day']))

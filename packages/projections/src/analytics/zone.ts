@@ -10,6 +10,11 @@ export interface Zone {
   readonly day: (iso: string) => string | null
   /** Local hour of day `00`..`23`; null when the text is not an instant. */
   readonly hour: (iso: string) => string | null
+  /**
+   * The instant (ISO, UTC) at which the local day `YYYY-MM-DD` begins: 00:00 local time, or the first local time
+   * of that day when daylight saving skips midnight. `--from 2026-01-05 --tz America/New_York` means this.
+   */
+  readonly midnight: (day: string) => string
 }
 
 export interface InvalidZone {
@@ -49,10 +54,43 @@ export const zoneOf = (name: string): E.Either<InvalidZone, Zone> => {
     cache.set(slot, value)
     return value
   }
+  const wall = new Intl.DateTimeFormat('en-US', {
+    timeZone: name,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23'
+  })
+  /** The zone's offset from UTC at an instant, in ms (local wall time read as if it were UTC, minus the instant). */
+  const offsetAt = (ms: number): number => {
+    const parts: Record<string, number> = {}
+    for (const p of wall.formatToParts(ms)) parts[p.type] = Number(p.value)
+    const asUtc = Date.UTC(
+      parts['year'] ?? 0,
+      (parts['month'] ?? 1) - 1,
+      parts['day'] ?? 1,
+      parts['hour'],
+      parts['minute'],
+      parts['second']
+    )
+    return asUtc - Math.floor(ms / 1000) * 1000
+  }
+  const midnight = (day: string): string => {
+    const wallMidnight = Date.parse(`${day}T00:00:00Z`)
+    // Two passes: the offset an hour or so either side of the answer may differ (a daylight-saving change).
+    const first = wallMidnight - offsetAt(wallMidnight)
+    const second = wallMidnight - offsetAt(first)
+    // Midnight skipped by a change: the day begins at the change, the later of the two candidates.
+    return new Date(offsetAt(second) === offsetAt(first) ? second : Math.max(first, second)).toISOString()
+  }
   return E.right({
     name: format.resolvedOptions().timeZone,
     day: (iso) => local(iso)?.day ?? null,
-    hour: (iso) => local(iso)?.hour ?? null
+    hour: (iso) => local(iso)?.hour ?? null,
+    midnight
   })
 }
 
@@ -66,5 +104,6 @@ export const UTC: Zone = {
   hour: (iso) => {
     const ms = Date.parse(iso)
     return Number.isFinite(ms) ? new Date(ms).toISOString().slice(11, 13) : null
-  }
+  },
+  midnight: (day) => new Date(Date.parse(`${day}T00:00:00Z`)).toISOString()
 }

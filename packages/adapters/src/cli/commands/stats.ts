@@ -65,7 +65,6 @@ const human = (rows: ReadonlyArray<StatsRow>): string => {
 const parse = (opts: Record<string, unknown>): E.Either<CliFailure, { query: StatsQuery; range: TimeRange }> =>
   pipe(
     E.Do,
-    E.bind('range', () => pipe(timeRange(opts), E.mapLeft(usage))),
     E.bind('by', () =>
       pipe(
         parseDimensions(typeof opts['by'] === 'string' ? opts['by'] : ''),
@@ -80,6 +79,8 @@ const parse = (opts: Record<string, unknown>): E.Either<CliFailure, { query: Sta
           )
         : E.right(UTC)
     ),
+    // A date alone in --from/--to is the start of that day in --tz.
+    E.bind('range', ({ zone }) => pipe(timeRange(opts, zone), E.mapLeft(usage))),
     E.map(({ range, by, zone }) => ({ range, query: { by, zone } }))
   )
 
@@ -87,7 +88,10 @@ export const register = (program: Command): void => {
   program
     .command('stats')
     .description('Call aggregates: calls, directions, outcomes, ring/talk/hold time, by extension, day and/or hour.')
-    .option('--from <time>', 'only calls that started at or after this instant (ISO 8601; a date alone is 00:00 UTC)')
+    .option(
+      '--from <time>',
+      'only calls that started at or after this instant (ISO 8601; a date alone is 00:00 in --tz, default UTC)'
+    )
     .option('--to <time>', 'only calls that started before this instant')
     .option('--by <dimensions>', 'extension, day, hour, or several joined by commas (key parts in that order)')
     .option('--tz <zone>', 'IANA time zone for days and hours (default UTC)')

@@ -64,14 +64,6 @@ interface StatsQueryString {
 const parse = (q: StatsQueryString): E.Either<string, { query: StatsQuery; range: TimeRange }> =>
   pipe(
     E.Do,
-    // The analytics' own rules (a date alone is 00:00 UTC; a time must carry its zone), shared with the CLI;
-    // its messages name the CLI flags, which here are the parameters of the same name.
-    E.bind('range', () =>
-      pipe(
-        timeRange({ from: q.from, to: q.to }),
-        E.mapLeft((m) => m.replace(/--(from|to)/g, 'querystring/$1'))
-      )
-    ),
     E.bind('by', () =>
       pipe(
         parseDimensions(q.by ?? ''),
@@ -85,6 +77,14 @@ const parse = (q: StatsQueryString): E.Either<string, { query: StatsQuery; range
             zoneOf(q.tz),
             E.mapLeft((f) => `querystring/tz: unknown time zone "${f.zone}" (use an IANA name such as Europe/Paris)`)
           )
+    ),
+    // The analytics' own rules (a date alone is 00:00 in tz, default UTC; a time must carry its zone), shared
+    // with the CLI; its messages name the CLI flags, which here are the parameters of the same name.
+    E.bind('range', ({ zone }) =>
+      pipe(
+        timeRange({ from: q.from, to: q.to }, zone),
+        E.mapLeft((m) => m.replace(/--(from|to)/g, 'querystring/$1'))
+      )
     ),
     E.map(({ range, by, zone }) => ({ range, query: { by, zone } }))
   )
@@ -100,7 +100,10 @@ export const registerStats = (app: FastifyInstance, stats: StatsFn): void => {
         querystring: {
           type: 'object',
           properties: {
-            from: { type: 'string', description: 'Calls that started at or after (ISO 8601; a date is 00:00 UTC).' },
+            from: {
+              type: 'string',
+              description: 'Calls that started at or after (ISO 8601; a date is 00:00 in tz, default UTC).'
+            },
             to: { type: 'string', description: 'Calls that started before this instant.' },
             by: { type: 'string', description: 'extension, day, hour, or several joined by commas.' },
             tz: { type: 'string', description: 'IANA time zone for days and hours (default UTC).' }
