@@ -147,19 +147,27 @@ const lines = (child: ReturnType<typeof callstateChild>) => {
   }
 }
 
-test('--follow: a call that ends while it runs is written once, then SIGTERM stops it cleanly', async () => {
+/**
+ * A fresh data directory holding capture 01 whole (an ended call, three parties) and capture 02 without its final
+ * notification (the callee's Disconnected): the caller has ended, the callee is still Answered. Returns that last
+ * notification.
+ */
+const withCallOpen = (): { followDir: string; follow: string; final: unknown } => {
   const followDir = tempDir()
   const follow = path.join(followDir, 'data')
   const p02: unknown = JSON.parse(readFileSync(payload('02'), 'utf8'))
-  assert.ok(Array.isArray(p02))
-  if (!Array.isArray(p02)) return
-  // Capture 01 whole (an ended call), capture 02 without its final notification (the callee's Disconnected).
+  if (!Array.isArray(p02)) throw new Error('capture 02 is not an array')
   callstate(follow, 'import', payload('01'))
   const head = path.join(followDir, '02-head.json')
-  const last = path.join(followDir, '02-last.json')
   writeFileSync(head, JSON.stringify(p02.slice(0, -1)))
-  writeFileSync(last, JSON.stringify(p02.slice(-1)))
   callstate(follow, 'import', head)
+  return { followDir, follow, final: p02[p02.length - 1] }
+}
+
+test('--follow: a call that ends while it runs is written once, then SIGTERM stops it cleanly', async () => {
+  const { followDir, follow, final } = withCallOpen()
+  const last = path.join(followDir, '02-last.json')
+  writeFileSync(last, JSON.stringify([final]))
 
   const child = callstateChild(follow, 'export', 'calls', '--follow')
   const out = lines(child)
@@ -194,18 +202,9 @@ test('--follow: a call that ends while it runs is written once, then SIGTERM sto
 })
 
 test('--follow: a call that ends when its last live leg moves (CallSwitch) is written too', async () => {
-  const followDir = tempDir()
-  const follow = path.join(followDir, 'data')
-  const p02: unknown = JSON.parse(readFileSync(payload('02'), 'utf8'))
-  assert.ok(Array.isArray(p02))
-  if (!Array.isArray(p02)) return
-  // Capture 02 up to the caller's Disconnected: the caller has ended, the callee is still Answered.
-  const head = path.join(followDir, '02-head.json')
-  writeFileSync(head, JSON.stringify(p02.slice(0, -1)))
-  callstate(follow, 'import', head)
-  // Then the callee's leg moves to another device (Disconnected, reason CallSwitch) and nothing else arrives:
+  const { followDir, follow, final } = withCallOpen()
+  // The callee's leg moves to another device (Disconnected, reason CallSwitch) and nothing else arrives:
   // no party ends in that notification, yet the session has ended (one party ended, the other moved).
-  const final: unknown = p02[p02.length - 1]
   assert.ok(isRec(final) && isRec(final['body']))
   if (!isRec(final) || !isRec(final['body'])) return
   const body = final['body']
@@ -223,7 +222,6 @@ test('--follow: a call that ends when its last live leg moves (CallSwitch) is wr
   const movedFile = path.join(followDir, '02-moved.json')
   writeFileSync(movedFile, JSON.stringify([moved]))
 
-  callstate(follow, 'import', payload('01'))
   const child = callstateChild(follow, 'export', 'calls', '--follow')
   const out = lines(child)
   await out.atLeast(3) // the three parties of 01: the snapshot is written, export now follows
