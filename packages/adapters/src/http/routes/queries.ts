@@ -125,6 +125,13 @@ export const registerQueries = (app: FastifyInstance, { deps, now, staleAfterMs 
     ...(q.at !== undefined ? { at: q.at } : {}),
     ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {})
   })
+  /** What the two list routes share: the time, the extension filter and the page. */
+  const listOptions = (q: Omit<ListQuery, 'active'>) => ({
+    ...time(q),
+    ...(q.extension !== undefined ? { extensionId: q.extension } : {}),
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.cursor !== undefined ? { cursor: q.cursor } : {})
+  })
   const security = [{ bearer: [] }]
 
   app.get<{ Querystring: Omit<ListQuery, 'active'> }>(
@@ -145,18 +152,7 @@ export const registerQueries = (app: FastifyInstance, { deps, now, staleAfterMs 
         response: listResponse
       }
     },
-    async (request, reply) => {
-      const q = request.query
-      return answerPage(
-        reply,
-        activeCalls(deps, {
-          ...time(q),
-          ...(q.extension !== undefined ? { extensionId: q.extension } : {}),
-          ...(q.limit !== undefined ? { limit: q.limit } : {}),
-          ...(q.cursor !== undefined ? { cursor: q.cursor } : {})
-        })
-      )
-    }
+    async (request, reply) => answerPage(reply, activeCalls(deps, listOptions(request.query)))
   )
 
   app.get<{ Querystring: ListQuery }>(
@@ -182,13 +178,7 @@ export const registerQueries = (app: FastifyInstance, { deps, now, staleAfterMs 
       const q = request.query
       return answerPage(
         reply,
-        listSessions(deps, {
-          ...time(q),
-          ...(q.active !== undefined ? { active: q.active } : {}),
-          ...(q.extension !== undefined ? { extensionId: q.extension } : {}),
-          ...(q.limit !== undefined ? { limit: q.limit } : {}),
-          ...(q.cursor !== undefined ? { cursor: q.cursor } : {})
-        })
+        listSessions(deps, { ...listOptions(q), ...(q.active !== undefined ? { active: q.active } : {}) })
       )
     }
   )
