@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createRunner, rebuild } from '@callstate/projections'
+import { createRunner, rebuild, type ProjectionName } from '@callstate/projections'
 import { openReadModels } from '../src/readmodels/index.js'
 import { importValues, openBoth, payload, right, shuffle, tempDir } from './readmodels.support.js'
 
@@ -40,6 +40,41 @@ test('live digest equals rebuild digest after a mixed import in chunks', async (
   // A rebuild in place (drop + replay) gives the same digest again.
   assert.is((await right(rebuild(store, readModels, { batchSize: 1000 }))).digest, live)
   scratch.close()
+  readModels.close()
+  await store.close()
+})
+
+test('a follower whose read model is reset under it (a rebuild in another process) replays instead of leaving a gap', async () => {
+  const dir = tempDir()
+  const { store, readModels } = openBoth(dir)
+  const follower = createRunner(store, readModels, { batchSize: 5 })
+  const errors: unknown[] = []
+  const sub = follower.follow({ onError: (f) => errors.push(f) })
+  const first = [...payload('01'), ...payload('02')]
+  await importValues(store, first)
+  await waitFor(async () => (await right(follower.lag())) === 0)
+
+  // Another process starts a rebuild: it empties the read models (checkpoints back to 0) in its own transaction.
+  const other = openReadModels({ dataDir: dir })
+  for (const m of other.meta()) other.reset(m.projection as ProjectionName, m.version)
+  // New notifications arrive while that rebuild has not replayed anything yet: the follower must not apply
+  // them on top of the emptied read model and move the checkpoint past everything the rebuild has still to do.
+  await importValues(store, [...payload('03'), ...payload('09')], '2024-01-01T00:00:05.000Z')
+  await waitFor(async () => (await right(follower.lag())) === 0)
+  await right(createRunner(store, other).catchUp())
+  await sub.close()
+  assert.equal(errors, [])
+
+  const scratch = openReadModels({ file: `${dir}/scratch.db` })
+  const rebuilt = await right(rebuild(store, scratch))
+  assert.is(readModels.digest(), rebuilt.digest)
+  const ids = (rm: typeof readModels) => rm.listSessions({ limit: 10 }).map((r) => r.telephonySessionId)
+  // Payloads 01, 02 and 03 are one session each (09 adds presence and messages): the two imported before the
+  // reset are back.
+  assert.is(ids(readModels).length, 3)
+  assert.equal(ids(readModels), ids(scratch))
+  scratch.close()
+  other.close()
   readModels.close()
   await store.close()
 })

@@ -6,7 +6,10 @@
  *
  * Several runners may share one read-model file (a CLI query catching up while `serve` follows the log):
  * each batch re-reads the committed checkpoint inside its transaction, skips what another runner already
- * applied, and drops its caches when the file moved under it.
+ * applied, and drops its caches when the file moved under it. When the committed checkpoint is BEHIND the
+ * position the batch was read after (another process reset or rebuilt the read models), the batch is not
+ * applied: that would move the checkpoint past events nobody applied. The runner reads the log again from the
+ * committed checkpoint instead (catch-up loops, a follower subscribes again).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
@@ -56,6 +59,7 @@ export interface RunnerOptions {
 }
 
 const MAX_PROBLEMS = 20
+const REWOUND = 'rewound' as const
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 export const createRunner = (store: EventStore, readModels: ReadModelStore, options: RunnerOptions = {}): Runner => {
@@ -84,8 +88,15 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
       (e): RunnerFailure => ({ _tag: 'ReadModelFailure', cause: describe(e) })
     )
 
-  /** Decode, then apply one batch to every projection and move the checkpoints, in one transaction. */
-  const applyBatch = (batch: ReadonlyArray<StoredEvent>): E.Either<RunnerFailure, BatchReport> => {
+  /**
+   * Decode, then apply one batch, read from the log after position `after`, to every projection and move the
+   * checkpoints, in one transaction. `Rewound` (nothing written) when a projection's committed checkpoint is
+   * behind `after`: the events between were removed by a reset elsewhere and must be read again first.
+   */
+  const applyBatch = (
+    batch: ReadonlyArray<StoredEvent>,
+    after: Position
+  ): E.Either<RunnerFailure, BatchReport | typeof REWOUND> => {
     const decoded: ProjectedEvent[] = []
     const problems: Undecodable[] = []
     for (const e of batch) {
@@ -98,10 +109,18 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
     return pipe(
       E.tryCatch(
         () =>
-          readModels.transaction((tx) => {
+          readModels.transaction((tx): typeof REWOUND | undefined => {
+            const committed = new Map(projections.map((p) => [p.name, tx.checkpoint(p.name)]))
+            for (const p of projections) {
+              const c = committed.get(p.name) ?? 0
+              if (known.has(p.name) && known.get(p.name) !== c) p.invalidate()
+            }
+            if (projections.some((p) => (committed.get(p.name) ?? 0) < after)) {
+              known.clear()
+              return REWOUND
+            }
             for (const p of projections) {
               const committed = tx.checkpoint(p.name)
-              if (known.has(p.name) && known.get(p.name) !== committed) p.invalidate()
               if (last <= committed) {
                 known.set(p.name, committed)
                 continue
@@ -113,6 +132,7 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
               tx.setCheckpoint(p.name, last)
               known.set(p.name, last)
             }
+            return undefined
           }),
         (e): RunnerFailure => {
           // Nothing of the batch committed: caches may hold states that were never written.
@@ -121,12 +141,16 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
           return { _tag: 'ReadModelFailure', cause: describe(e) }
         }
       ),
-      E.map(() => ({
-        events: batch.length,
-        undecodable: problems.length,
-        problems: problems.slice(0, MAX_PROBLEMS),
-        checkpoint: checkpoint()
-      }))
+      E.map((outcome) =>
+        outcome === REWOUND
+          ? REWOUND
+          : {
+              events: batch.length,
+              undecodable: problems.length,
+              problems: problems.slice(0, MAX_PROBLEMS),
+              checkpoint: checkpoint()
+            }
+      )
     )
   }
 
@@ -152,8 +176,10 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
               const batch = events.filter((e) => e.position <= until)
               if (batch.length === 0) return TE.right({ ...total, checkpoint: from })
               return pipe(
-                TE.fromEither(applyBatch(batch)),
+                TE.fromEither(applyBatch(batch, from)),
                 TE.flatMap((report) => {
+                  // Reset under us: the next turn reads again from the committed checkpoint.
+                  if (report === REWOUND) return loop(total)
                   opts.onProgress?.(report.checkpoint, until)
                   return loop(sum(total, report))
                 })
@@ -174,6 +200,10 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
     // After a failed batch the subscription must not go on to the next one (that would skip events): it is
     // stopped, and the next catch-up or follow starts again from the committed checkpoint.
     let failed = false
+    let closed = false
+    // Each subscription's handlers check they are still the current one: a replaced subscription may still
+    // deliver a batch before its close takes effect.
+    let generation = 0
     const holder: { subscription?: Subscription } = {}
     const stop = (failure: RunnerFailure): void => {
       if (failed) return
@@ -181,18 +211,36 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
       handlers.onError?.(failure)
       void holder.subscription?.close()
     }
-    const subscription = store.subscribe(checkpoint(), {
-      onEvents: (events) => {
-        if (failed) return
-        const result = applyBatch(events)
-        if (E.isLeft(result)) stop(result.left)
-        else handlers.onBatch?.(result.right)
-      },
-      onError: stop
-    })
-    holder.subscription = subscription
-    if (failed) void subscription.close()
-    return subscription
+    const start = (from: Position): void => {
+      const mine = ++generation
+      let after = from
+      const subscription = store.subscribe(from, {
+        onEvents: (events) => {
+          if (failed || closed || mine !== generation) return
+          const result = applyBatch(events, after)
+          if (E.isLeft(result)) return stop(result.left)
+          if (result.right === REWOUND) {
+            // The read models were reset under this follower: subscribe again from what is committed now.
+            void subscription.close()
+            return start(checkpoint())
+          }
+          after = events[events.length - 1]?.position ?? after
+          handlers.onBatch?.(result.right)
+        },
+        onError: (failure) => {
+          if (mine === generation) stop(failure)
+        }
+      })
+      if (mine === generation) holder.subscription = subscription
+      if (failed || mine !== generation) void subscription.close()
+    }
+    start(checkpoint())
+    return {
+      close: () => {
+        closed = true
+        return holder.subscription?.close() ?? Promise.resolve()
+      }
+    }
   }
 
   const lag = (): TE.TaskEither<RunnerFailure, number> =>
