@@ -26,6 +26,7 @@ import { attempt, invalid, toStoreFailure, unavailable } from './failure.js'
 import { COLUMNS, decodeRow, decodeRows, encodeRow } from './rows.js'
 import { type Durability, prepareSchema } from './schema.js'
 import { makeHub, refused } from './subscription.js'
+import { isShard, type Shard, shardOf } from './shard.js'
 
 export interface SqliteStoreOptions {
   readonly dataDir: string
@@ -55,6 +56,15 @@ export interface SqliteEventStore extends EventStore {
     after: Position,
     batchSize: number
   ) => Generator<E.Either<StoreFailure, ReadonlyArray<StoredEvent>>, void>
+  /**
+   * `readAll` restricted to the streams of one shard (`shardOf(stream, count) === index`): what one worker of a
+   * parallel rebuild folds. The other shards' rows are skipped inside SQLite, their data never reaches JavaScript.
+   */
+  readonly readShard: (
+    after: Position,
+    limit: number,
+    shard: Shard
+  ) => TE.TaskEither<StoreFailure, ReadonlyArray<StoredEvent>>
 }
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
@@ -119,6 +129,14 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
       .raw(),
     readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
     head: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
+    readShard: db
+      .function('callstate_shard', { deterministic: true }, (stream: unknown, count: unknown) =>
+        typeof stream === 'string' && typeof count === 'number' ? shardOf(stream, count) : null
+      )
+      .prepare(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND callstate_shard(stream, ?) = ? ORDER BY position LIMIT ?`
+      )
+      .raw(),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     begin: db.prepare('BEGIN IMMEDIATE'),
     commit: db.prepare('COMMIT'),
@@ -284,6 +302,12 @@ const build = (db: Database.Database, file: string, durability: Durability, opti
             batchSize
           ),
     head: () => task('head', () => number('head', statements.head.get())),
+    readShard: (after, limit, shard) =>
+      task('readShard', () =>
+        isCount(after) && isCount(limit) && isShard(shard)
+          ? E.mapLeft(corrupt)(decodeRows(statements.readShard.all(after, shard.count, shard.index, limit)))
+          : E.left(invalid(`readShard(${after}, ${limit}, ${JSON.stringify(shard)}): not a position, limit and shard`))
+      ),
     iterateAll: function* (after, size) {
       let cursor = after
       for (;;) {
