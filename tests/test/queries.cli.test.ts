@@ -165,6 +165,20 @@ test('rebuild reports {events, digest, ms}; verify agrees with the live read mod
   assert.is((json(dir, 'verify') as { equal: boolean }).equal, true)
 })
 
+test('rebuild and verify --workers: threads give the same digest; a count out of range is a usage error', () => {
+  const sequential = json(dir, 'rebuild', '--workers', '1') as { digest: string }
+  const parallel = json(dir, 'rebuild', '--workers', '3') as { events: number; digest: string }
+  assert.is(parallel.digest, sequential.digest)
+  assert.is(parallel.events, 32)
+  const verified = json(dir, 'verify', '--workers', '2') as { equal: boolean; rebuilt: string }
+  assert.equal([verified.equal, verified.rebuilt], [true, sequential.digest])
+  for (const bad of ['0', '9', 'two']) {
+    const r = cli(dir, 'rebuild', '--workers', bad)
+    assert.is(r.code, 2, bad)
+    assert.match(r.stderr, /^callstate: --workers must be/, bad)
+  }
+})
+
 test('audit carries the session state after each notification', () => {
   const trail = json(dir, 'audit', S01) as Array<{ sequence: number; state: { status: string } }>
   assert.equal(

@@ -7,6 +7,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import type { EventStore, StoreFailure } from '@callstate/projections'
 import { openStore, type StoreChoice } from '../open-store.js'
+import { describeStoreFailure } from '../describe-failure.js'
+
+export { describeStoreFailure }
 
 export interface CliFailure {
   readonly _tag: 'CliFailure'
@@ -17,19 +20,6 @@ export interface CliFailure {
 
 export const failure = (message: string, exitCode: 1 | 2 = 1): CliFailure => ({ _tag: 'CliFailure', message, exitCode })
 export const usage = (message: string): CliFailure => failure(message, 2)
-
-export const describeStoreFailure = (f: StoreFailure): string => {
-  switch (f._tag) {
-    case 'Unavailable':
-      return `the event store is unavailable: ${f.cause}`
-    case 'Timeout':
-      return `the event store did not answer ${f.operation} within ${f.ms} ms`
-    case 'InvalidRequest':
-      return `the event store refused the request: ${f.reason}`
-    case 'VersionConflict':
-      return `stream ${f.stream} changed concurrently (expected ${String(f.expected)}, found ${String(f.actual)})`
-  }
-}
 
 export const storeFailure = (f: StoreFailure): CliFailure => failure(describeStoreFailure(f))
 

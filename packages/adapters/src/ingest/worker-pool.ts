@@ -12,8 +12,9 @@
  * A worker that throws or exits breaks the pool: every request still waiting, and every later one, answers
  * `WorkerFailure` (a value, like the store's failures), and the caller stops the import.
  */
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads'
 import * as E from 'fp-ts/lib/Either.js'
+import { startWorker } from '../worker-thread.js'
 import type { Prepared } from './classify.js'
 import type { LinePiece } from './line-pieces.js'
 import { decodeReply, type ClassifyRequest, type WorkerSetup } from './worker-protocol.js'
@@ -39,17 +40,13 @@ export interface ClassifyPool {
  */
 const resourceLimits = { maxYoungGenerationSizeMb: 8 }
 
-/**
- * A worker running ./classify-worker. From the TypeScript sources (the tests run them through tsx) a worker thread
- * does not get tsx's loader, so it registers tsx itself before loading the .ts file.
- */
-const newWorker = (setup: WorkerSetup, replies: MessagePort): Worker => {
-  const options = { workerData: { ...setup, replies }, transferList: [replies], resourceLimits }
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./classify-worker.js', import.meta.url), options)
-  const entry = JSON.stringify(new URL('./classify-worker.ts', import.meta.url).href)
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}) })`
-  return new Worker(boot, { ...options, eval: true })
-}
+/** A worker running ./classify-worker. */
+const newWorker = (setup: WorkerSetup, replies: MessagePort): Worker =>
+  startWorker(import.meta.url, './classify-worker', {
+    workerData: { ...setup, replies },
+    transferList: [replies],
+    resourceLimits
+  })
 
 interface Waiting {
   readonly receivedAt: string

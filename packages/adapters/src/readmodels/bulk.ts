@@ -26,10 +26,13 @@ const secondaryIndexes = (db: Database.Database): string[] =>
 
 const quoted = (name: string): string => `"${name.replaceAll('"', '""')}"`
 
+/** Drops the secondary indexes of the projection tables (inside the caller's transaction, if any). */
+export const dropSecondaryIndexes = (db: Database.Database): void => {
+  for (const name of secondaryIndexes(db)) db.exec(`DROP INDEX ${quoted(name)}`)
+}
+
 export const bulkLoad = (db: Database.Database): (() => void) => {
-  db.transaction(() => {
-    for (const name of secondaryIndexes(db)) db.exec(`DROP INDEX ${quoted(name)}`)
-  }).immediate()
+  db.transaction(() => dropSecondaryIndexes(db)).immediate()
   db.pragma('synchronous = OFF')
   return () => {
     db.exec(SCHEMA)

@@ -10,15 +10,13 @@ import {
   parseDuration,
   type QueryDeps,
   type QueryFailure,
-  type QueryTime,
-  type ReadModelStore,
-  type RunnerFailure
+  type QueryTime
 } from '@callstate/projections'
 import { describeStoreFailure, failure, usage, withStore, type CliFailure, type GlobalOptions } from '../cli/run.js'
-import { openReadModels } from './open-readmodels.js'
+import { openReadModels, type SqliteReadModelStore } from './open-readmodels.js'
+import { describeRunnerFailure } from '../describe-failure.js'
 
-export const describeRunnerFailure = (f: RunnerFailure): string =>
-  f._tag === 'ReadModelFailure' ? `read models: ${f.cause}` : describeStoreFailure(f)
+export { describeRunnerFailure }
 
 export const queryFailure = (f: QueryFailure): CliFailure => {
   switch (f._tag) {
@@ -36,7 +34,7 @@ export const queryFailure = (f: QueryFailure): CliFailure => {
 /** Opens readmodels.db in the data directory; a file that cannot be opened is a failure value. */
 export const useReadModels = async <A>(
   options: GlobalOptions,
-  body: (readModels: ReadModelStore) => Promise<E.Either<CliFailure, A>>
+  body: (readModels: SqliteReadModelStore) => Promise<E.Either<CliFailure, A>>
 ): Promise<E.Either<CliFailure, A>> => {
   const opened = E.tryCatch(
     () => openReadModels({ dataDir: options.dataDir }),

@@ -24,7 +24,8 @@ import {
   sessionRow
 } from './rows.js'
 import { digestTables, snapshotTables } from './digest.js'
-import { bulkLoad } from './bulk.js'
+import { bulkLoad, dropSecondaryIndexes } from './bulk.js'
+import { replaceWith, type ReplacedProjection } from './replace.js'
 import { factKey, migrateFactKeys } from './presence-key.js'
 import { enableWal } from '../sqlite/wal.js'
 
@@ -44,14 +45,41 @@ const metaRow = (raw: unknown): MetaRow => {
 export const readModelsPath = (location: ReadModelLocation): string =>
   'file' in location ? location.file : path.join(location.dataDir, READ_MODELS_FILE)
 
-export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
+export interface ReadModelOptions {
+  /**
+   * A private, throw-away file (one shard of a parallel rebuild): no journal, no sync, no secondary indexes. Fast
+   * to fill, useless after a crash, and never to be shared with another process.
+   */
+  readonly scratch?: boolean
+}
+
+/** The SQLite read-model store, with what only this adapter can do. */
+export interface SqliteReadModelStore extends ReadModelStore {
+  readonly file: string
+  /**
+   * Replaces every read model of `projections` with the rows of these scratch files (made by `openReadModels` with
+   * `scratch`), and sets those projections' versions and checkpoints, in one transaction (./replace.ts).
+   */
+  readonly replaceWith: (files: ReadonlyArray<string>, projections: ReadonlyArray<ReplacedProjection>) => void
+}
+
+export const openReadModels = (location: ReadModelLocation, options: ReadModelOptions = {}): SqliteReadModelStore => {
   const file = readModelsPath(location)
   mkdirSync(path.dirname(file), { recursive: true })
   const db = new Database(file, { timeout: 10_000 })
-  enableWal(db)
-  db.pragma('synchronous = NORMAL')
-  db.exec(SCHEMA)
-  migrateFactKeys(db)
+  if (options.scratch === true) {
+    db.pragma('journal_mode = OFF')
+    db.pragma('synchronous = OFF')
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.pragma('cache_size = -16384')
+    db.exec(SCHEMA)
+    dropSecondaryIndexes(db)
+  } else {
+    enableWal(db)
+    db.pragma('synchronous = NORMAL')
+    db.exec(SCHEMA)
+    migrateFactKeys(db)
+  }
 
   const q = {
     meta: db.prepare('SELECT projection, version, checkpoint FROM rm_meta ORDER BY projection').raw(),
@@ -153,6 +181,8 @@ export const openReadModels = (location: ReadModelLocation): ReadModelStore => {
   }
 
   return {
+    file,
+    replaceWith: (files, projections) => replaceWith(db, files, projections),
     meta: () => q.meta.all().map(metaRow),
     reset: (projection, version) => reset.immediate(projection, version),
     transaction: <A>(f: (t: ReadModelTx) => A): A => db.transaction(() => f(tx)).immediate(),

@@ -6,10 +6,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { createRunner, rebuild } from '@callstate/projections'
+import { createRunner } from '@callstate/projections'
 import { failure, out, withStore } from '../run.js'
 import { openReadModels } from '../../readmodels/open-readmodels.js'
 import { describeRunnerFailure, useReadModels } from '../../readmodels/cli-support.js'
+import { rebuildReadModels } from '../../readmodels/parallel/rebuild.js'
+import { workerCount } from './rebuild.js'
 
 const removeDb = (file: string): void => {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true })
@@ -20,6 +22,7 @@ export const register = (program: Command): void => {
     .command('verify')
     .description('Rebuild a scratch copy of the read models and compare it with the live ones (exit 0 when equal).')
     .option('--json', 'print one JSON object {equal, live, rebuilt, checkpoint, events}')
+    .option('--workers <n>', 'worker threads for the scratch rebuild, as for `callstate rebuild`')
     .addHelpText(
       'after',
       `
@@ -31,9 +34,11 @@ Exit codes: 0 equal; 1 different (or the store failed).
 Example:
   $ callstate verify --json`
     )
-    .action((_opts: unknown, cmd: Command) =>
+    .action((opts: { workers?: unknown }, cmd: Command) =>
       withStore(cmd, (store, options) =>
         useReadModels(options, async (live) => {
+          const workers = workerCount(opts.workers)
+          if (E.isLeft(workers)) return workers
           const caughtUp = await createRunner(store, live).catchUp()()
           if (E.isLeft(caughtUp)) return E.left(failure(describeRunnerFailure(caughtUp.left)))
           // Digest and checkpoint from one read transaction: a `serve` following the log may commit meanwhile.
@@ -42,7 +47,10 @@ Example:
           removeDb(file)
           const scratch = openReadModels({ file })
           try {
-            const rebuilt = await rebuild(store, scratch, { until: checkpoint })()
+            const rebuilt = await rebuildReadModels(store, scratch, {
+              until: checkpoint,
+              ...(workers.right !== undefined ? { workers: workers.right } : {})
+            })()
             if (E.isLeft(rebuilt)) return E.left(failure(describeRunnerFailure(rebuilt.left)))
             const equal = rebuilt.right.digest === liveDigest
             const result = {

@@ -1,0 +1,167 @@
+/**
+ * The parallel rebuild (workers replaying shards of the log into scratch files, swapped in at the end) against the
+ * sequential one, on the real store with the real worker threads: same rows, same digest, same report; a failure
+ * leaves the live read models as they were; scratch files never outlive a rebuild.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import * as E from 'fp-ts/lib/Either.js'
+import { createRunner, rebuild, streams } from '@callstate/projections'
+import { openReadModels, rebuildInParallel, rebuildReadModels } from '../src/readmodels/index.js'
+import { shardOf } from '../src/sqlite/shard.js'
+import { DEFAULT_OPTIONS, simulateLines } from '../src/simulate/index.js'
+import { importValues, openBoth, payload, right, tempDir } from './readmodels.support.js'
+
+const simulated = (calls: number, seed: number): unknown[] =>
+  [...simulateLines({ ...DEFAULT_OPTIONS, calls, seed, duplicateRate: 0.05, reorderRate: 0.1 })].map((line): unknown =>
+    JSON.parse(line)
+  )
+
+/** A data directory holding the real captures and a simulated morning, with its live read models caught up. */
+const populated = async () => {
+  const dir = tempDir()
+  const { store, readModels } = openBoth(dir)
+  await importValues(store, [...payload('01'), ...payload('02'), ...payload('03'), ...payload('09')])
+  await importValues(store, simulated(150, 7), '2026-01-05T12:00:00.000Z')
+  await right(createRunner(store, readModels).catchUp())
+  return { dir, store, readModels }
+}
+
+const scratchFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n.includes('.rebuild-'))
+
+test('2 and 3 workers give the rows, digest and report of the sequential rebuild', async () => {
+  const { dir, store, readModels } = await populated()
+  const live = readModels.digest()
+  const sequential = await right(rebuild(store, openReadModels({ file: path.join(dir, 'sequential.db') })))
+  assert.is(sequential.digest, live)
+  for (const workers of [2, 3]) {
+    const target = openReadModels({ file: path.join(dir, `parallel-${workers}.db`) })
+    const progress: number[] = []
+    const parallel = await right(
+      rebuildInParallel(store, target, { workers, onProgress: (checkpoint) => progress.push(checkpoint) })
+    )
+    assert.equal(parallel, sequential, `${workers} workers`)
+    assert.equal(
+      target.meta().map((m) => m.checkpoint),
+      [sequential.checkpoint, sequential.checkpoint, sequential.checkpoint],
+      'every projection is at the head after the swap'
+    )
+    assert.is(progress.at(-1), sequential.checkpoint)
+    target.close()
+  }
+  // In place: the live read models are replaced, with the same digest, and the runner finds nothing to do.
+  assert.is((await right(rebuildInParallel(store, readModels, { workers: 2 }))).digest, live)
+  assert.is((await right(createRunner(store, readModels).catchUp())).events, 0)
+  assert.equal(scratchFiles(dir), [])
+  readModels.close()
+  await store.close()
+})
+
+test('events the decoder cannot read are reported the same way, in position order', async () => {
+  const { store, readModels } = await populated()
+  const broken = (id: string, session: string) => ({
+    stream: streams.session(session),
+    expected: 'any' as const,
+    events: [
+      {
+        id,
+        type: 'TelephonySessionNotification' as const,
+        data: '{"uuid":"x","event":"/restapi/v1.0/account/~/telephony/sessions","body":{}}',
+        metadata: { receivedAt: '2026-01-05T12:00:00.000Z', source: 'import-file' as const, contentHash: id }
+      }
+    ]
+  })
+  // Two streams that land in different shards, so each worker reports one.
+  const [a, b] = ['s-broken-a', 's-broken-b', 's-broken-c', 's-broken-d'].reduce<string[]>(
+    (found, s) =>
+      found.some((f) => shardOf(streams.session(f), 2) === shardOf(streams.session(s), 2)) ? found : [...found, s],
+    []
+  )
+  assert.ok(a !== undefined && b !== undefined, 'two sessions in different shards')
+  await right(store.append(broken('bad-2', b)))
+  await right(store.append(broken('bad-1', a)))
+  const sequential = await right(rebuild(store, readModels))
+  const parallel = await right(rebuildInParallel(store, readModels, { workers: 2 }))
+  assert.is(sequential.undecodable, 2)
+  assert.equal(parallel, sequential)
+  assert.equal(
+    parallel.problems.map((p) => p.id),
+    ['bad-2', 'bad-1']
+  )
+  readModels.close()
+  await store.close()
+})
+
+test('a failed swap leaves the live read models as they were, and no scratch file', async () => {
+  const { dir, store, readModels } = await populated()
+  const live = readModels.digest()
+  // An event filed under another session's stream (as a decoder that reads ids differently would leave it): two
+  // shards then both hold that session, which the swap refuses instead of keeping one of them.
+  const session = readModels.listSessions({ limit: 1 })[0]?.telephonySessionId
+  assert.ok(session !== undefined)
+  const elsewhere = ['x-1', 'x-2', 'x-3', 'x-4'].find(
+    (s) => shardOf(streams.session(s), 2) !== shardOf(streams.session(session), 2)
+  )
+  assert.ok(elsewhere !== undefined)
+  const [event] = await right(store.readStream(streams.session(session), { limit: 1 }))
+  assert.ok(event !== undefined)
+  await right(
+    store.append({
+      stream: streams.session(elsewhere),
+      expected: 'any',
+      events: [{ id: 'misfiled', type: event.type, data: event.data, metadata: event.metadata }]
+    })
+  )
+  const failed = await rebuildInParallel(store, readModels, { workers: 2 })()
+  assert.ok(E.isLeft(failed))
+  if (E.isLeft(failed))
+    assert.match(JSON.stringify(failed.left), /UNIQUE constraint failed: rm_sessions[\s\S]*--workers 1/)
+  assert.is(readModels.digest(), live, 'the live read models are untouched')
+  assert.equal(scratchFiles(dir), [])
+  // The sequential rebuild folds by the session id in the body, so it still works on this log.
+  assert.ok(E.isRight(await rebuildReadModels(store, readModels, { workers: 1 })()))
+  readModels.close()
+  await store.close()
+})
+
+test('scratch files of a rebuild whose process is gone are removed; a running one is left alone', async () => {
+  const { dir, store, readModels } = await populated()
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])
+  const deadPid = Number(child.stdout.toString())
+  const abandoned = path.join(dir, `readmodels.db.rebuild-${deadPid}-0`)
+  const running = path.join(dir, `readmodels.db.rebuild-${process.ppid}-0`)
+  writeFileSync(abandoned, 'left by a killed rebuild')
+  writeFileSync(running, 'another rebuild still running')
+  await right(rebuildInParallel(store, readModels, { workers: 2 }))
+  assert.is(existsSync(abandoned), false)
+  assert.is(existsSync(running), true)
+  readModels.close()
+  await store.close()
+})
+
+test('a follower on the same file keeps every event across a parallel rebuild that swaps under it', async () => {
+  const { dir, store, readModels } = await populated()
+  const follower = createRunner(store, readModels, { batchSize: 50 })
+  const errors: unknown[] = []
+  const sub = follower.follow({ onError: (f) => errors.push(f) })
+  const other = openReadModels({ dataDir: dir })
+  const rebuilding = rebuildInParallel(store, other, { workers: 2 })()
+  // Notifications keep arriving while the workers replay: the swap moves the checkpoint back under the follower.
+  await importValues(store, simulated(40, 8), '2026-01-05T13:00:00.000Z')
+  assert.ok(E.isRight(await rebuilding))
+  await importValues(store, simulated(10, 9), '2026-01-05T14:00:00.000Z')
+  for (let i = 0; i < 500 && (await right(follower.lag())) > 0; i++) await new Promise((r) => setTimeout(r, 10))
+  await sub.close()
+  assert.equal(errors, [])
+  const scratch = openReadModels({ file: path.join(dir, 'scratch.db') })
+  assert.is(readModels.digest(), (await right(rebuild(store, scratch))).digest)
+  scratch.close()
+  other.close()
+  readModels.close()
+  await store.close()
+})
+
+test.run()
