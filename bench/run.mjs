@@ -67,7 +67,19 @@ if (only.has('import') || ((only.has('rebuild') || only.has('queries')) && !stor
 }
 const needsStore = (name) => () =>
   storeReady() ? undefined : { ok: false, reason: `no imported store to ${name} (the import failed)` }
-if (only.has('rebuild')) await step('rebuild', async () => needsStore('rebuild')() ?? runWorker('rebuild', [storeDir]))
+// The default of `callstate rebuild` on this machine (one worker per core, at least 2 so that small runs use the
+// parallel path too), then the sequential rebuild (--workers 1) on the same log for comparison.
+const rebuildWorkers = Math.max(2, Math.min(4, os.availableParallelism()))
+if (only.has('rebuild'))
+  await step('rebuild', async () => {
+    const missing = needsStore('rebuild')()
+    if (missing !== undefined) return missing
+    const parallel = await runWorker('rebuild', [storeDir, rebuildWorkers])
+    if (!parallel.ok) return parallel
+    log('bench: the same rebuild with --workers 1, for comparison')
+    const sequential = await runWorker('rebuild', [storeDir, 1])
+    return sequential.ok ? { ok: true, result: { ...parallel.result, sequential: sequential.result } } : sequential
+  })
 if (only.has('queries')) {
   const now = await lastTimestamp(dataset.file)
   const sessionSamples = Math.min(5000, Math.max(200, Math.floor(options.size / 100)))

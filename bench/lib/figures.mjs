@@ -32,7 +32,7 @@ const importRows = (r, decode) => [
 ]
 
 const rebuildRows = (r) => [
-  ['events/s', `${fmtInt(r.perSecond)}/s`],
+  ['events/s', `${fmtInt(r.perSecond)}/s with ${r.workers} worker threads`],
   ['events', `${fmtInt(r.events)} in ${r.seconds.toFixed(1)} s (undecodable ${r.undecodable})`],
   [
     'replay / digest',
@@ -40,7 +40,16 @@ const rebuildRows = (r) => [
   ],
   ['peak RSS', fmtMb(r.peakRss)],
   ['RSS as the replay advances', rssTrail(r.rssSamples)],
-  ['disk writes', writes(r.diskWriteBytes, r.events)]
+  ['disk writes', writes(r.diskWriteBytes, r.events)],
+  ...(r.sequential
+    ? [
+        [
+          'sequential (--workers 1)',
+          `${fmtInt(r.sequential.perSecond)}/s, ${r.sequential.seconds.toFixed(1)} s, peak RSS ${fmtMb(r.sequential.peakRss)}, ` +
+            `same digest: ${r.sequential.digest === r.digest ? 'yes' : 'NO'}`
+        ]
+      ]
+    : [])
 ]
 
 const latency = (x) =>

@@ -1,17 +1,19 @@
 /**
- * Rebuild throughput: drop every read model (sessions, presence, messages) and replay the whole log, through the
- * same `rebuild` as `callstate rebuild`. Prints events/s and memory.
+ * Rebuild throughput: replace every read model (sessions, presence, messages) by a replay of the whole log, through
+ * the same `rebuildReadModels` as `callstate rebuild --workers <n>` (1: sequential, in place; 2 or more: worker
+ * threads on shards of the log, swapped in at the end). Prints events/s and memory (the whole process, threads
+ * included).
  *
- * Usage: node bench/workers/rebuild.mjs <dataDir>
+ * Usage: node bench/workers/rebuild.mjs <dataDir> <workers>
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { openReadModels, openSqliteStore } from '@callstate/adapters'
-import { rebuild } from '@callstate/projections'
+import { openReadModels, openSqliteStore, rebuildReadModels } from '@callstate/adapters'
 import { diskWrites } from '../lib/io.mjs'
 import { peakRss, quarterSampler } from '../lib/memory.mjs'
 import { note, report } from '../lib/worker.mjs'
 
-const [dataDir] = process.argv.slice(2)
+const [dataDir, workersText] = process.argv.slice(2)
+const workers = Number(workersText ?? 1)
 const opened = openSqliteStore({ dataDir })
 if (E.isLeft(opened)) throw new Error(`cannot open the store: ${JSON.stringify(opened.left)}`)
 const store = opened.right
@@ -22,7 +24,8 @@ let lastNote = 0
 // rebuild() replays the log, then hashes every read-model table (the digest it reports): timed apart.
 let replayedAt
 const started = performance.now()
-const result = await rebuild(store, readModels, {
+const result = await rebuildReadModels(store, readModels, {
+  workers,
   onProgress: (checkpoint, head) => {
     memory ??= quarterSampler(head)
     memory.progress(checkpoint)
@@ -39,6 +42,7 @@ await store.close()
 if (E.isLeft(result)) throw new Error(`rebuild failed: ${JSON.stringify(result.left)}`)
 const { events, undecodable, digest } = result.right
 report({
+  workers,
   events,
   undecodable,
   digest,

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { RATE, RESULT, SIZE, figuresOf, runBench, targetsOf } from './bench-support.js'
+import { RESULT, SIZE, figuresOf, runBench, targetsOf } from './bench-support.js'
 
 const run = runBench(['--size', String(SIZE), '--only', 'rebuild,queries', '--no-peer'])
 const LATENCY = /^p50 [\d.]+ ms, p99 [\d.]+ ms \(n=\d+(, \d+ calls)?\)$/
@@ -23,9 +23,11 @@ test('rebuild: every event of the log replayed, none undecodable, with memory as
     'replay / digest',
     'peak RSS',
     'RSS as the replay advances',
-    'disk writes'
+    'disk writes',
+    'sequential (--workers 1)'
   ])
-  assert.match(f['events/s'] ?? '', RATE)
+  assert.match(f['events/s'] ?? '', /^[\d,]+\/s with [2-4] worker threads$/)
+  assert.match(f['sequential (--workers 1)'] ?? '', /^[\d,]+\/s, [\d.]+ s, peak RSS \d+ MB, same digest: yes$/)
   assert.match(f['events'] ?? '', /^2,000 in [\d.]+ s \(undecodable 0\)$/)
   assert.match(f['replay / digest'] ?? '', /^replay [\d.]+ s \([\d,]+ events\/s\), digest of the read models [\d.]+ s$/)
   assert.match(f['RSS as the replay advances'] ?? '', /^25%: \d+ MB, 50%: \d+ MB, 75%: \d+ MB, 100%: \d+ MB$/)
