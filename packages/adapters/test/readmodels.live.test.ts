@@ -6,28 +6,18 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createRunner, rebuild, type ProjectionName } from '@callstate/projections'
 import { openReadModels } from '../src/readmodels/index.js'
-import { importValues, openBoth, payload, right, shuffle, tempDir } from './readmodels.support.js'
-
-const waitFor = async (check: () => Promise<boolean>): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error('the runner never caught up')
-}
+import { caughtUp, following, importValues, openBoth, payload, right, shuffle, tempDir } from './readmodels.support.js'
 
 test('live digest equals rebuild digest after a mixed import in chunks', async () => {
   const dir = tempDir()
   const { store, readModels } = openBoth(dir)
-  const runner = createRunner(store, readModels, { batchSize: 5 })
-  const errors: unknown[] = []
-  const sub = runner.follow({ onError: (f) => errors.push(f) })
+  const { runner, errors, subscription: sub } = following(store, readModels)
   const mixed = shuffle([...payload('01'), ...payload('02'), ...payload('03'), ...payload('09'), ...payload('04')], 3)
   for (let i = 0; i < mixed.length; i += 6) {
     await importValues(store, mixed.slice(i, i + 6), `2024-01-01T00:00:0${i % 10}.000Z`)
     await importValues(store, mixed.slice(i, i + 2)) // re-delivered: duplicates
   }
-  await waitFor(async () => (await right(runner.lag())) === 0)
+  await caughtUp(runner)
   await sub.close()
   assert.equal(errors, [])
   const live = readModels.digest()
@@ -47,12 +37,10 @@ test('live digest equals rebuild digest after a mixed import in chunks', async (
 test('a follower whose read model is reset under it (a rebuild in another process) replays instead of leaving a gap', async () => {
   const dir = tempDir()
   const { store, readModels } = openBoth(dir)
-  const follower = createRunner(store, readModels, { batchSize: 5 })
-  const errors: unknown[] = []
-  const sub = follower.follow({ onError: (f) => errors.push(f) })
+  const { runner: follower, errors, subscription: sub } = following(store, readModels)
   const first = [...payload('01'), ...payload('02')]
   await importValues(store, first)
-  await waitFor(async () => (await right(follower.lag())) === 0)
+  await caughtUp(follower)
 
   // Another process starts a rebuild: it empties the read models (checkpoints back to 0) in its own transaction.
   const other = openReadModels({ dataDir: dir })
@@ -60,7 +48,7 @@ test('a follower whose read model is reset under it (a rebuild in another proces
   // New notifications arrive while that rebuild has not replayed anything yet: the follower must not apply
   // them on top of the emptied read model and move the checkpoint past everything the rebuild has still to do.
   await importValues(store, [...payload('03'), ...payload('09')], '2024-01-01T00:00:05.000Z')
-  await waitFor(async () => (await right(follower.lag())) === 0)
+  await caughtUp(follower)
   await right(createRunner(store, other).catchUp())
   await sub.close()
   assert.equal(errors, [])

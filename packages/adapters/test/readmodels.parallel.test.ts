@@ -13,7 +13,7 @@ import { createRunner, rebuild, streams } from '@callstate/projections'
 import { openReadModels, rebuildInParallel, rebuildReadModels } from '../src/readmodels/index.js'
 import { shardOf } from '../src/sqlite/shard.js'
 import { DEFAULT_OPTIONS, simulateLines } from '../src/simulate/index.js'
-import { importValues, openBoth, payload, right, tempDir } from './readmodels.support.js'
+import { caughtUp, following, importValues, openBoth, payload, right, tempDir } from './readmodels.support.js'
 
 const simulated = (calls: number, seed: number): unknown[] =>
   [...simulateLines({ ...DEFAULT_OPTIONS, calls, seed, duplicateRate: 0.05, reorderRate: 0.1 })].map((line): unknown =>
@@ -144,16 +144,14 @@ test('scratch files of a rebuild whose process is gone are removed; a running on
 
 test('a follower on the same file keeps every event across a parallel rebuild that swaps under it', async () => {
   const { dir, store, readModels } = await populated()
-  const follower = createRunner(store, readModels, { batchSize: 50 })
-  const errors: unknown[] = []
-  const sub = follower.follow({ onError: (f) => errors.push(f) })
+  const { runner: follower, errors, subscription: sub } = following(store, readModels, 50)
   const other = openReadModels({ dataDir: dir })
   const rebuilding = rebuildInParallel(store, other, { workers: 2 })()
   // Notifications keep arriving while the workers replay: the swap moves the checkpoint back under the follower.
   await importValues(store, simulated(40, 8), '2026-01-05T13:00:00.000Z')
   assert.ok(E.isRight(await rebuilding))
   await importValues(store, simulated(10, 9), '2026-01-05T14:00:00.000Z')
-  for (let i = 0; i < 500 && (await right(follower.lag())) > 0; i++) await new Promise((r) => setTimeout(r, 10))
+  await caughtUp(follower)
   await sub.close()
   assert.equal(errors, [])
   const scratch = openReadModels({ file: path.join(dir, 'scratch.db') })

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import type { EventStore } from '@callstate/projections'
+import { createRunner, type EventStore, type ReadModelStore, type Runner } from '@callstate/projections'
 import { openSqliteStore } from '../src/sqlite/index.js'
 import { ingest } from '../src/ingest/ingest.js'
 import { openReadModels } from '../src/readmodels/index.js'
@@ -69,4 +69,21 @@ export const shuffle = <A>(xs: ReadonlyArray<A>, seed: number): A[] => {
     }
   }
   return out
+}
+
+/** A runner following the log into these read models, in small batches, collecting its failures. */
+export const following = (store: EventStore, readModels: ReadModelStore, batchSize = 5) => {
+  const runner = createRunner(store, readModels, { batchSize })
+  const errors: unknown[] = []
+  const subscription = runner.follow({ onError: (f) => errors.push(f) })
+  return { runner, errors, subscription }
+}
+
+/** Waits (up to 5 s) until the runner has applied the whole log. */
+export const caughtUp = async (runner: Runner): Promise<void> => {
+  for (let i = 0; i < 500; i++) {
+    if ((await right(runner.lag())) === 0) return
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error('the runner never caught up')
 }
