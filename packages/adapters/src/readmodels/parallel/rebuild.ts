@@ -143,17 +143,21 @@ export const rebuildInParallel = (
             options.onProgress?.(Math.min(...checkpoints), until)
           })
         )
-        // The first failure stops the others: their shards would be thrown away anyway.
+        // The first failure stops the others (their shards would be thrown away anyway) and is the one reported:
+        // the workers stopped after it answer "exited" too.
+        let firstFailure: string | undefined
         const reports = await Promise.all(
           workers.map(async (w) => {
             const r = await w.done
-            if (E.isLeft(r)) await Promise.all(workers.map((o) => o.stop()))
+            if (E.isLeft(r) && firstFailure === undefined) {
+              firstFailure = r.left
+              await Promise.all(workers.map((o) => o.stop()))
+            }
             return r
           })
         )
         await Promise.all(workers.map((w) => w.stop()))
-        const broken = reports.find(E.isLeft)
-        if (broken !== undefined) return E.left(failed(`a rebuild worker failed: ${broken.left}`))
+        if (firstFailure !== undefined) return E.left(failed(`a rebuild worker failed: ${firstFailure}`))
         const shards = reports.flatMap((r) => (E.isRight(r) ? [r.right] : []))
         const projections = defaultProjections().map((p) => ({
           projection: p.name,
