@@ -10,7 +10,9 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as E from 'fp-ts/lib/Either.js'
 import { createRunner, rebuild, streams } from '@callstate/projections'
+import Database from 'better-sqlite3'
 import { openReadModels, rebuildInParallel, rebuildReadModels } from '../src/readmodels/index.js'
+import { digestInWorker } from '../src/readmodels/parallel/rebuild.js'
 import { shardOf } from '../src/sqlite/shard.js'
 import { DEFAULT_OPTIONS, simulateLines } from '../src/simulate/index.js'
 import { caughtUp, following, importValues, openBoth, payload, right, tempDir } from './readmodels.support.js'
@@ -44,6 +46,7 @@ test('2 and 3 workers give the rows, digest and report of the sequential rebuild
       rebuildInParallel(store, target, { workers, onProgress: (checkpoint) => progress.push(checkpoint) })
     )
     assert.equal(parallel, sequential, `${workers} workers`)
+    assert.is(target.digest(), parallel.digest, 'the digest reported is the one of the rows swapped in')
     assert.equal(
       target.meta().map((m) => m.checkpoint),
       [sequential.checkpoint, sequential.checkpoint, sequential.checkpoint],
@@ -56,6 +59,31 @@ test('2 and 3 workers give the rows, digest and report of the sequential rebuild
   assert.is((await right(rebuildInParallel(store, readModels, { workers: 2 }))).digest, live)
   assert.is((await right(createRunner(store, readModels).catchUp())).events, 0)
   assert.equal(scratchFiles(dir), [])
+  readModels.close()
+  await store.close()
+})
+
+test('the digest worker takes the digest of files that partition the rows as if they were one file', async () => {
+  const { dir, store, readModels } = await populated()
+  // Every table's rows dealt alternately into two files, so the keys of each file interleave with the other's.
+  const halves = [path.join(dir, 'even.db'), path.join(dir, 'odd.db')]
+  for (const file of halves) openReadModels({ file }, { scratch: true }).close()
+  const db = new Database(readModels.file)
+  halves.forEach((file, i) => db.prepare(`ATTACH DATABASE ? AS half${i}`).run(file))
+  for (const table of ['rm_sessions', 'rm_session_extensions', 'rm_calls', 'rm_presence', 'rm_messages'])
+    for (const i of [0, 1]) db.exec(`INSERT INTO half${i}.${table} SELECT * FROM main.${table} WHERE rowid % 2 = ${i}`)
+  db.close()
+  const count = (file: string): number => {
+    const half = new Database(file, { readonly: true })
+    const n = Number(half.prepare('SELECT count(*) FROM rm_presence').pluck().get())
+    half.close()
+    return n
+  }
+  assert.ok(count(halves[0] ?? '') > 0 && count(halves[1] ?? '') > 0, 'both halves hold rows')
+  const live = readModels.digest()
+  assert.equal(await digestInWorker(halves), E.right(live))
+  assert.equal(await digestInWorker([...halves].reverse()), E.right(live))
+  assert.ok(E.isLeft(await digestInWorker([path.join(dir, 'missing', 'x.db')])), 'a file that cannot be read')
   readModels.close()
   await store.close()
 })

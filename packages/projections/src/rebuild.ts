@@ -17,10 +17,13 @@ import type { ReadModelStore } from './readmodel-port.js'
 import { createRunner, type BatchReport, type RunnerFailure } from './runner.js'
 
 /**
- * Events per transaction in a rebuild. Small on purpose: everything decoded for a batch lives until its commit, and
- * V8 promotes it to the old generation on the way, so the heap (peak RSS) grows with the batch size while the time
- * hardly changes (measured on a 200k log: 20,000 -> 510 MB, 5,000 -> 330 MB, 2,000 -> 314 MB, CPU within 10%).
- * A batch boundary never changes a row (the fold is order-free), so this is a tuning knob only.
+ * Events per transaction in a rebuild, when the caller does not choose. Small on purpose: everything decoded for a
+ * batch lives until its commit, and V8 copies it at every young-generation collection on the way and then promotes
+ * it, so the heap (peak RSS) grows with the batch size while the time hardly changes (measured on a 200k log:
+ * 20,000 -> 510 MB, 5,000 -> 330 MB, 2,000 -> 314 MB, CPU within 10%). Each batch is one read of the log, so a log
+ * read over the network (EventStoreDB) keeps this size; the embedded log, read in-process, goes smaller still
+ * (`LOCAL_REBUILD_BATCH_SIZE` in the adapters). A batch boundary never changes a row (the fold is order-free), so
+ * this is a tuning knob only.
  */
 export const REBUILD_BATCH_SIZE = 2000
 

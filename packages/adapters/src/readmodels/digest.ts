@@ -5,16 +5,27 @@
  * session (a property of the log, not of how it was batched), so a read model updated live in small batches
  * and one rebuilt in large batches hold the same value, and the digest catches a runner that skipped an
  * event. rm_calls.ended_position is excluded: it records the batch that made an end visible.
+ *
+ * The same digest can be taken over several read-model files that partition the rows (the shards of a parallel
+ * rebuild, attached to one connection): each table is then read as `SELECT … FROM shard0.t UNION ALL SELECT … FROM
+ * shard1.t … ORDER BY key`, which SQLite answers by merging the shards' primary-key orders, so the rows come in the
+ * order, and with the values, they will have once copied into one file.
  */
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { DIGEST_TABLES } from './schema.js'
 
-const hashTables = (db: Database.Database): string => {
+/** The SELECT (without ORDER BY) that yields a table's digest columns: from one schema, or merged from several. */
+type Source = (table: string, columns: string) => string
+
+const hashTables = (db: Database.Database, source: Source): string => {
   const hash = createHash('sha256')
   for (const { table, columns, key } of DIGEST_TABLES) {
     hash.update(`# ${table}\n`)
-    for (const row of db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${key}`).raw().iterate()) {
+    for (const row of db
+      .prepare(`${source(table, columns)} ORDER BY ${key}`)
+      .raw()
+      .iterate()) {
       // One update per row (the same bytes as two): the digest reads every state text of the read model.
       hash.update(`${JSON.stringify(row)}\n`)
     }
@@ -22,14 +33,24 @@ const hashTables = (db: Database.Database): string => {
   return hash.digest('hex')
 }
 
+const main: Source = (table, columns) => `SELECT ${columns} FROM main.${table}`
+
 // Read transactions, so the tables (and the checkpoint) are read as of one instant even while a runner writes.
-export const digestTables = (db: Database.Database): string => db.transaction(() => hashTables(db)).deferred()
+export const digestTables = (db: Database.Database): string => db.transaction(() => hashTables(db, main)).deferred()
+
+/** The digest of the rows of every attached `schemas` together, as if they were one read-model file. */
+export const digestMerged = (db: Database.Database, schemas: ReadonlyArray<string>): string =>
+  db
+    .transaction(() =>
+      hashTables(db, (table, columns) => schemas.map((s) => `SELECT ${columns} FROM ${s}.${table}`).join(' UNION ALL '))
+    )
+    .deferred()
 
 export const snapshotTables = (db: Database.Database): { digest: string; checkpoint: number } =>
   db
     .transaction(() => {
       const checkpoint: unknown = db.prepare('SELECT coalesce(min(checkpoint), 0) FROM rm_meta').pluck().get()
       if (typeof checkpoint !== 'number') throw new Error(`rm_meta: checkpoint is not a number: ${String(checkpoint)}`)
-      return { digest: hashTables(db), checkpoint }
+      return { digest: hashTables(db, main), checkpoint }
     })
     .deferred()

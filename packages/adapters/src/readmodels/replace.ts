@@ -11,13 +11,13 @@
 import type Database from 'better-sqlite3'
 import type { ProjectionName } from '@callstate/projections'
 import { dropSecondaryIndexes } from './bulk.js'
-import { CALL_COLUMNS, MESSAGE_COLUMNS, PRESENCE_COLUMNS, SESSION_COLUMNS } from './rows.js'
+import { CALL_COLUMNS, MESSAGE_COLUMNS, PRESENCE_COLUMNS, SESSION_COLUMNS, SESSION_EXTENSION_COLUMNS } from './rows.js'
 import { PROJECTION_TABLES, SCHEMA } from './schema.js'
 
 /** Every projection table with the columns copied (named: the files may have been created by other versions). */
 const COPIED: Readonly<Record<string, string>> = {
   rm_sessions: SESSION_COLUMNS,
-  rm_session_extensions: 'telephony_session_id, extension_id',
+  rm_session_extensions: SESSION_EXTENSION_COLUMNS,
   rm_calls: CALL_COLUMNS,
   rm_presence: PRESENCE_COLUMNS,
   rm_messages: MESSAGE_COLUMNS

@@ -55,6 +55,7 @@ const cols = (table: string, row: unknown) => {
 }
 
 export const SESSION_COLUMNS = 'telephony_session_id, status, started_at, ended_at, last_event_at, position, state'
+export const SESSION_EXTENSION_COLUMNS = 'telephony_session_id, extension_id'
 export const sessionRow = (raw: unknown): SessionRow => {
   const c = cols('rm_sessions', raw)
   return {

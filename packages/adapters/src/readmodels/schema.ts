@@ -4,6 +4,7 @@
  * (`Date#toISOString`), so comparing them as text in SQL is comparing instants.
  */
 import type { ProjectionName } from '@callstate/projections'
+import { MESSAGE_COLUMNS, PRESENCE_COLUMNS, SESSION_COLUMNS, SESSION_EXTENSION_COLUMNS } from './rows.js'
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rm_meta (
@@ -89,8 +90,8 @@ export const PROJECTION_TABLES: Readonly<Record<ProjectionName, ReadonlyArray<st
  */
 export const DIGEST_TABLES: ReadonlyArray<{ readonly table: string; readonly columns: string; readonly key: string }> =
   [
-    { table: 'rm_sessions', columns: '*', key: 'telephony_session_id' },
-    { table: 'rm_session_extensions', columns: '*', key: 'telephony_session_id, extension_id' },
+    { table: 'rm_sessions', columns: SESSION_COLUMNS, key: 'telephony_session_id' },
+    { table: 'rm_session_extensions', columns: SESSION_EXTENSION_COLUMNS, key: 'telephony_session_id, extension_id' },
     {
       table: 'rm_calls',
       columns:
@@ -98,6 +99,6 @@ export const DIGEST_TABLES: ReadonlyArray<{ readonly table: string; readonly col
         'ended, ring_ms, talk_ms, hold_ms, session_started_at, started_at, ended_at',
       key: 'telephony_session_id, party_id'
     },
-    { table: 'rm_presence', columns: '*', key: 'extension_id, sequence, content_key' },
-    { table: 'rm_messages', columns: '*', key: 'event_id, type' }
+    { table: 'rm_presence', columns: PRESENCE_COLUMNS, key: 'extension_id, sequence, content_key' },
+    { table: 'rm_messages', columns: MESSAGE_COLUMNS, key: 'event_id, type' }
   ]

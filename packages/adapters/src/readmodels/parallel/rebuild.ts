@@ -2,7 +2,8 @@
  * A rebuild spread over worker threads, for the embedded log. The log is split by stream into shards (every event
  * of a session, or of an extension's presence, in one shard: `shardOf`), each worker replays its shard with the
  * usual runner and projections into its own scratch file (./worker.ts), and the main thread then swaps all the
- * scratch rows into the live read models in one transaction (`replaceWith`) and takes the digest.
+ * scratch rows into the live read models in one transaction (`replaceWith`) while a last worker takes the digest of
+ * the same rows (./digest-worker.ts).
  *
  * Same rows as a sequential rebuild (the folds are per session and per extension, and order-free), so the same
  * digest; tested against it. Unlike the sequential rebuild, the live read models stay as they were until the swap:
@@ -28,7 +29,13 @@ import {
 import type { SqliteEventStore } from '../../sqlite/store.js'
 import { startWorker } from '../../worker-thread.js'
 import type { SqliteReadModelStore } from '../open-readmodels.js'
-import { isRebuildWorkerMessage, type RebuildWorkerData } from './protocol.js'
+import {
+  isDigestWorkerMessage,
+  isRebuildWorkerMessage,
+  LOCAL_REBUILD_BATCH_SIZE,
+  type DigestWorkerData,
+  type RebuildWorkerData
+} from './protocol.js'
 
 /** At most this many workers: SQLite attaches at most 10 files to a connection, and the swap attaches them all. */
 export const MAX_REBUILD_WORKERS = 8
@@ -98,23 +105,48 @@ interface ShardReport {
   readonly problems: ReadonlyArray<Undecodable>
 }
 
+/**
+ * Waits for a worker's answer: the first message `read` turns into a result (`undefined`: not an answer, keep
+ * listening), an error, or an exit before answering.
+ */
+const answer = <A>(worker: Worker, read: (message: unknown) => E.Either<string, A> | undefined) =>
+  new Promise<E.Either<string, A>>((resolve) => {
+    worker.on('message', (message: unknown) => {
+      const result = read(message)
+      if (result !== undefined) resolve(result)
+    })
+    worker.on('error', (error) => resolve(E.left(describe(error))))
+    worker.on('exit', (code) => resolve(E.left(`a worker exited (code ${code}) before reporting`)))
+  })
+
 /** Runs one worker to its end: its report, or why it failed. `progress` gets its checkpoints. */
 const runWorker = (data: RebuildWorkerData, progress: (checkpoint: Position) => void) => {
-  let worker: Worker | undefined
-  const done = new Promise<E.Either<string, ShardReport>>((resolve) => {
-    const w = startWorker(import.meta.url, './worker', { workerData: data, resourceLimits })
-    worker = w
-    w.on('message', (message: unknown) => {
-      if (!isRebuildWorkerMessage(message)) return resolve(E.left('an unexpected message from a worker'))
-      if (message.kind === 'progress') return progress(message.checkpoint)
-      if (message.kind === 'failed') return resolve(E.left(message.cause))
-      const { events, undecodable, problems } = message
-      resolve(E.right({ events, undecodable, problems }))
-    })
-    w.on('error', (error) => resolve(E.left(describe(error))))
-    w.on('exit', (code) => resolve(E.left(`a worker exited (code ${code}) before reporting`)))
+  const worker = startWorker(import.meta.url, './worker', { workerData: data, resourceLimits })
+  const done = answer(worker, (message): E.Either<string, ShardReport> | undefined => {
+    if (!isRebuildWorkerMessage(message)) return E.left('an unexpected message from a worker')
+    if (message.kind === 'progress') {
+      progress(message.checkpoint)
+      return undefined
+    }
+    if (message.kind === 'failed') return E.left(message.cause)
+    const { events, undecodable, problems } = message
+    return E.right({ events, undecodable, problems })
   })
-  return { done, stop: () => worker?.terminate() }
+  return { done, stop: () => worker.terminate() }
+}
+
+/**
+ * The digest of the scratch files taken together, on a worker thread: started just before the swap, it reads the
+ * same rows while the main thread copies them (both only read the scratch files), instead of reading them again
+ * from the live file afterwards.
+ */
+export const digestInWorker = (files: ReadonlyArray<string>): Promise<E.Either<string, string>> => {
+  const data: DigestWorkerData = { files }
+  const worker = startWorker(import.meta.url, './digest-worker', { workerData: data })
+  return answer(worker, (message) => {
+    if (!isDigestWorkerMessage(message)) return E.left('an unexpected message from the digest worker')
+    return message.kind === 'digest' ? E.right(message.digest) : E.left(message.cause)
+  }).finally(() => void worker.terminate())
 }
 
 export const rebuildInParallel = (
@@ -164,22 +196,27 @@ export const rebuildInParallel = (
           version: p.version,
           checkpoint: until
         }))
-        return E.tryCatch(
-          () => {
-            readModels.replaceWith(files, projections)
-            options.onProgress?.(until, until)
-            return {
-              events: shards.reduce((n, s) => n + s.events, 0),
-              undecodable: shards.reduce((n, s) => n + s.undecodable, 0),
-              problems: shards
-                .flatMap((s) => s.problems)
-                .sort((a, b) => a.position - b.position)
-                .slice(0, 20),
-              checkpoint: until,
-              digest: readModels.digest()
-            }
-          },
+        const digest = digestInWorker(files)
+        const swapped = E.tryCatch(
+          () => readModels.replaceWith(files, projections),
           (e) => failed(`swapping in the rebuilt read models: ${describe(e)}${isCollision(e) ? COLLISION_HINT : ''}`)
+        )
+        const digested = await digest
+        if (E.isLeft(swapped)) return swapped
+        options.onProgress?.(until, until)
+        return E.tryCatch(
+          () => ({
+            events: shards.reduce((n, s) => n + s.events, 0),
+            undecodable: shards.reduce((n, s) => n + s.undecodable, 0),
+            problems: shards
+              .flatMap((s) => s.problems)
+              .sort((a, b) => a.position - b.position)
+              .slice(0, 20),
+            checkpoint: until,
+            // Should the digest worker fail, the same digest is taken from the live file.
+            digest: E.isRight(digested) ? digested.right : readModels.digest()
+          }),
+          (e) => failed(`taking the digest of the rebuilt read models: ${describe(e)}`)
         )
       } catch (e) {
         return E.left(failed(describe(e)))
@@ -216,8 +253,9 @@ export const rebuildReadModels = (
     TE.flatMap((workers) => {
       const { until, onProgress } = options
       const common = { ...(until !== undefined ? { until } : {}), ...(onProgress !== undefined ? { onProgress } : {}) }
-      return workers >= 2 && isSqliteStore(store)
+      if (!isSqliteStore(store)) return rebuild(store, readModels, common)
+      return workers >= 2
         ? rebuildInParallel(store, readModels, { workers, ...common })
-        : rebuild(store, readModels, common)
+        : rebuild(store, readModels, { ...common, batchSize: LOCAL_REBUILD_BATCH_SIZE })
     })
   )

@@ -9,17 +9,11 @@
 import path from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as E from 'fp-ts/lib/Either.js'
-import {
-  createRunner,
-  defaultProjections,
-  REBUILD_BATCH_SIZE,
-  REBUILD_SESSION_CACHE,
-  type EventStore
-} from '@callstate/projections'
+import { createRunner, defaultProjections, REBUILD_SESSION_CACHE, type EventStore } from '@callstate/projections'
 import { openSqliteStore } from '../../sqlite/store.js'
 import { describeRunnerFailure, describeStoreFailure } from '../../describe-failure.js'
 import { openReadModels } from '../open-readmodels.js'
-import { isRebuildWorkerData, type RebuildWorkerMessage } from './protocol.js'
+import { isRebuildWorkerData, LOCAL_REBUILD_BATCH_SIZE, type RebuildWorkerMessage } from './protocol.js'
 
 /** Progress is posted about this often (positions), not after every batch. */
 const PROGRESS_EVERY = 20_000
@@ -40,7 +34,7 @@ const run = async (): Promise<RebuildWorkerMessage> => {
     const shardLog: EventStore = { ...store, readAll: (after, limit) => store.readShard(after, limit, setup.shard) }
     const runner = createRunner(shardLog, scratch, {
       projections: defaultProjections({ sessionCacheSize: REBUILD_SESSION_CACHE }),
-      batchSize: REBUILD_BATCH_SIZE
+      batchSize: LOCAL_REBUILD_BATCH_SIZE
     })
     let posted = 0
     const report = await runner.catchUp({
