@@ -155,6 +155,31 @@ test('a failed swap leaves the live read models as they were, and no scratch fil
   await store.close()
 })
 
+test('a worker that fails stops the others, and its own failure is the one reported', async () => {
+  const { dir, store, readModels } = await populated()
+  const live = readModels.digest()
+  // The first event of shard 1 tampered with in the file: that worker fails on its first read, while worker 0
+  // still replays and is then stopped (its exit must not be what the user reads).
+  const log = new Database(store.path)
+  const rows = log.prepare('SELECT position, stream FROM events ORDER BY position').raw().all()
+  const first = rows.find((r) => Array.isArray(r) && typeof r[1] === 'string' && shardOf(r[1], 2) === 1)
+  assert.ok(Array.isArray(first))
+  log.prepare("UPDATE events SET source = 'tampered' WHERE position = ?").run(first[0])
+  log.close()
+  const failed = await rebuildInParallel(store, readModels, { workers: 2 })()
+  assert.ok(E.isLeft(failed))
+  if (E.isLeft(failed)) {
+    const message = JSON.stringify(failed.left)
+    assert.match(message, `a rebuild worker failed: `)
+    assert.match(message, `row at position ${String(first[0])} does not hold a valid event`)
+    assert.not.match(message, /exited/)
+  }
+  assert.is(readModels.digest(), live, 'the live read models are untouched')
+  assert.equal(scratchFiles(dir), [])
+  readModels.close()
+  await store.close()
+})
+
 test('scratch files of a rebuild whose process is gone are removed; a running one is left alone', async () => {
   const { dir, store, readModels } = await populated()
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])
