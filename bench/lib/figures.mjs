@@ -36,7 +36,9 @@ const rebuildRows = (r) => [
   ['events', `${fmtInt(r.events)} in ${r.seconds.toFixed(1)} s (undecodable ${r.undecodable})`],
   [
     'replay / digest',
-    `replay ${r.replaySeconds.toFixed(1)} s (${fmtInt(r.events / r.replaySeconds)} events/s), digest of the read models ${r.digestSeconds.toFixed(1)} s`
+    r.workers > 1
+      ? `replay, swap and digest (taken during the swap) ${r.replaySeconds.toFixed(1)} s, then ${r.digestSeconds.toFixed(1)} s to report`
+      : `replay ${r.replaySeconds.toFixed(1)} s (${fmtInt(r.events / r.replaySeconds)} events/s), digest of the read models ${r.digestSeconds.toFixed(1)} s`
   ],
   ['peak RSS', fmtMb(r.peakRss)],
   ['RSS as the replay advances', rssTrail(r.rssSamples)],
