@@ -3,12 +3,26 @@
 // `N passed, N failed` summed over all of them. uvu exits 0 when it finds no test, so a run
 // where no test executed is a failure here, and so is a suite that crashed before its summary.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const workspaces = ['packages/domain', 'packages/projections', 'packages/adapters', 'tests']
+// Every workspace of the root package.json (a trailing `/*` is expanded) that has a `test` script, in that order.
+const hasTests = (dir) => {
+  const file = path.join(root, dir, 'package.json')
+  return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).scripts?.test !== undefined
+}
+const workspaces = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+  .workspaces.flatMap((w) =>
+    w.endsWith('/*')
+      ? readdirSync(path.join(root, w.slice(0, -2)), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => `${w.slice(0, -2)}/${d.name}`)
+          .sort()
+      : [w]
+  )
+  .filter(hasTests)
 const only = process.argv.slice(2)
 
 // The real captures and the spec live in `shared/` beside the repository (../shared); tests read the location from

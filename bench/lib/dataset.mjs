@@ -9,7 +9,6 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { once } from 'node:events'
 import path from 'node:path'
-import { adaptersDist } from './paths.mjs'
 
 export const SEED = 42
 /** Users in the simulated account: a mid-sized call centre. */
@@ -26,7 +25,7 @@ export const ensureDataset = async (workDir, size, log = () => undefined) => {
   mkdirSync(workDir, { recursive: true })
   const file = datasetPath(workDir, size)
   if (existsSync(file)) return { file, bytes: statSync(file).size, generated: false, seconds: 0 }
-  const { simulateLines, DEFAULT_OPTIONS } = await import(adaptersDist('simulate/index.js'))
+  const { simulateLines, DEFAULT_OPTIONS } = await import('@callstate/simulator')
   log(`generating ${size.toLocaleString('en-US')} notifications with the simulator into ${file}`)
   const started = performance.now()
   const partial = `${file}.partial`

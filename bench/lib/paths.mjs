@@ -6,7 +6,4 @@ export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const ROOT = path.resolve(BENCH_DIR, '..')
 export const DEFAULT_WORK_DIR = path.join(BENCH_DIR, '.work')
 export const DEFAULT_REPORT = path.join(ROOT, 'BENCHMARKS.md')
-export const CALLSTATE_BIN = path.join(ROOT, 'packages', 'adapters', 'bin', 'callstate.js')
-
-/** A module of the built adapters package that its index does not export (ingest, simulate). */
-export const adaptersDist = (rel) => new URL(`../../packages/adapters/dist/${rel}`, import.meta.url).href
+export const CALLSTATE_BIN = path.join(ROOT, 'packages', 'adapters', 'cli', 'bin', 'callstate.js')

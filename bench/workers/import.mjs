@@ -6,13 +6,12 @@
  */
 import { rmSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore } from '@callstate/adapters'
-import { adaptersDist } from '../lib/paths.mjs'
+import { openSqliteStore } from '@callstate/sqlite'
 import { diskWrites } from '../lib/io.mjs'
 import { peakRss, quarterSampler } from '../lib/memory.mjs'
 import { note, report } from '../lib/worker.mjs'
 
-const { importFile } = await import(adaptersDist('ingest/import-stream.js'))
+const { importFile } = await import('@callstate/ingest')
 const [file, dataDir, expectedText] = process.argv.slice(2)
 const expected = Number(expectedText)
 

@@ -10,7 +10,8 @@
  * Usage: node bench/workers/queries.mjs <dataDir> <lastTimestamp> <sessionSamples> <activeSamples>
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { openReadModels, openSqliteStore } from '@callstate/adapters'
+import { openReadModels } from '@callstate/readmodels'
+import { openSqliteStore } from '@callstate/sqlite'
 import { activeCalls, createRunner, querySession } from '@callstate/projections'
 import { startServer } from '../lib/server.mjs'
 import { percentile } from '../lib/stats.mjs'

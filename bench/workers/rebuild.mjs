@@ -7,7 +7,8 @@
  * Usage: node bench/workers/rebuild.mjs <dataDir> <workers>
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { openReadModels, openSqliteStore, rebuildReadModels } from '@callstate/adapters'
+import { openReadModels, rebuildReadModels } from '@callstate/readmodels'
+import { openSqliteStore } from '@callstate/sqlite'
 import { diskWrites } from '../lib/io.mjs'
 import { peakRss, quarterSampler } from '../lib/memory.mjs'
 import { note, report } from '../lib/worker.mjs'

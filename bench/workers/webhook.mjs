@@ -10,7 +10,7 @@
 import { rmSync } from 'node:fs'
 import * as E from 'fp-ts/lib/Either.js'
 import autocannon from 'autocannon'
-import { openSqliteStore } from '@callstate/adapters'
+import { openSqliteStore } from '@callstate/sqlite'
 import { firstLines } from '../lib/lines.mjs'
 import { startServer } from '../lib/server.mjs'
 import { percentile } from '../lib/stats.mjs'

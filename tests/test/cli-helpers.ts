@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore } from '@callstate/adapters'
+import { openSqliteStore } from '@callstate/sqlite'
 import type { StoredEvent } from '@callstate/projections'
 
-export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
+export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/cli/bin/callstate.js')
 export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 export interface CliResult {

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs'
 import path from 'node:path'
 import { once } from 'node:events'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore } from '@callstate/adapters'
+import { openSqliteStore } from '@callstate/sqlite'
 import { cli, cliAsync, parseJson, readLog, tempDir } from './cli-helpers.js'
 
 const COUNT = 200_000

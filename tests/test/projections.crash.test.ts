@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import Database from 'better-sqlite3'
-import { openReadModels, openSqliteStore } from '@callstate/adapters'
+import { openReadModels } from '@callstate/readmodels'
+import { openSqliteStore } from '@callstate/sqlite'
 import { createRunner, rebuild } from '@callstate/projections'
-import { ingest } from '../../packages/adapters/src/ingest/ingest.js'
+import { ingest } from '@callstate/ingest'
 
 const SESSIONS = 12_000
 const STEPS = ['Setup', 'Proceeding', 'Answered', 'Hold', 'Answered', 'Disconnected'] as const
@@ -59,7 +60,8 @@ const checkpointOf = (file: string): number => {
 }
 
 const CHILD = `
-import { openReadModels, openSqliteStore } from '@callstate/adapters'
+import { openReadModels } from '@callstate/readmodels'
+import { openSqliteStore } from '@callstate/sqlite'
 import { createRunner } from '@callstate/projections'
 const dir = process.argv[1]
 const store = openSqliteStore({ dataDir: dir })

@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore, quarantineEntry } from '@callstate/adapters'
+import { openSqliteStore } from '@callstate/sqlite'
+import { quarantineEntry } from '@callstate/ingest'
 import { cli, parseJson, PAYLOADS, readLog, tempDir, writeLines } from './cli-helpers.js'
 
 const seq01: unknown = JSON.parse(

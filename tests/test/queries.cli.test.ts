@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
+const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/cli/bin/callstate.js')
 const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 const P = {
   '01': '01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json',

@@ -8,10 +8,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore, startServe, type RunningServe, type ServeOptions } from '@callstate/adapters'
+import { openSqliteStore } from '@callstate/sqlite'
+import { startServe, type RunningServe, type ServeOptions } from '@callstate/cli'
 import type { StoredEvent } from '@callstate/projections'
 
-export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
+export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/cli/bin/callstate.js')
 
 export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 

@@ -6,7 +6,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { buildServer, createLogger, openReadModels, openSqliteStore } from '@callstate/adapters'
+import { buildServer, createLogger } from '@callstate/http'
+import { openReadModels } from '@callstate/readmodels'
+import { openSqliteStore } from '@callstate/sqlite'
 import {
   P01,
   json,

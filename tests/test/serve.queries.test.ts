@@ -19,7 +19,7 @@ import {
   type TestServer
 } from './serve-helpers.js'
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/adapters/bin/callstate.js')
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packages/adapters/cli/bin/callstate.js')
 const S01 = 's-718107795d564867a6f635fd81e89940'
 const P09 = '09-inbound-unanswered-to-voicemail-presence-plus-message-store.json'
 

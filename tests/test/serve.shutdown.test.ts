@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { openReadModels } from '@callstate/adapters'
+import { openReadModels } from '@callstate/readmodels'
 import {
   eventually,
   json,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
+export const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/cli/bin/callstate.js')
 export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
 export const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'callstate-analytics-'))

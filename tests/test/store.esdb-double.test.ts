@@ -7,7 +7,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import * as E from 'fp-ts/lib/Either.js'
-import { openEsdbStore } from '@callstate/adapters'
+import { openEsdbStore } from '@callstate/esdb'
 import { streams, type EventStore, type StoreFailure } from '@callstate/projections'
 import { freshStream, internalCall } from './contract/events.js'
 import { hangGuard, must, stored, until } from './contract/helpers.js'

@@ -9,7 +9,7 @@
  */
 import { test } from 'uvu'
 import * as E from 'fp-ts/lib/Either.js'
-import { openEsdbStore } from '@callstate/adapters'
+import { openEsdbStore } from '@callstate/esdb'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { EventStore, Position } from '@callstate/projections'
 import { must } from './contract/helpers.js'

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore } from '@callstate/adapters'
+import { openSqliteStore } from '@callstate/sqlite'
 import { storeContract } from './contract/store-contract.js'
 
 storeContract('sqlite', async () => {

@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { openSqliteStore } from '@callstate/adapters'
-import { ingest } from '../../packages/adapters/src/ingest/ingest.js'
+import { openSqliteStore } from '@callstate/sqlite'
+import { ingest } from '@callstate/ingest'
 
-const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/bin/callstate.js')
+const BIN = path.resolve(import.meta.dirname, '../../packages/adapters/cli/bin/callstate.js')
 const P01: unknown[] = JSON.parse(
   readFileSync(
     `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads/01-pstn-to-rc-via-ivr-answered-hold-unhold-hangup.json`,

@@ -1,0 +1,154 @@
+/**
+ * `callstate export calls`: one record per party of every ended call, NDJSON or CSV, streamed with
+ * backpressure in a stable order; `--follow` keeps writing records as calls end until SIGINT/SIGTERM.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { Command } from 'commander'
+import { createRunner, EXPORT_FIELDS, type EventStore, type ReadModelStore } from '@callstate/projections'
+import { failure, globalOptions, run, usage, useStore, type CliFailure, type GlobalOptions } from '../run.js'
+import { describeRunnerFailure, useReadModels } from '../cli-support.js'
+import { readModelsPath } from '@callstate/readmodels'
+import { LineSink } from '../sink.js'
+import {
+  follower,
+  openAnalyticsReader,
+  timeRange,
+  writeSnapshot,
+  type AnalyticsReader,
+  type ExportFormat,
+  type TimeRange
+} from '@callstate/readmodels'
+
+interface ExportOptions {
+  readonly range: TimeRange
+  readonly format: ExportFormat
+  readonly follow: boolean
+}
+
+const parse = (opts: Record<string, unknown>): E.Either<CliFailure, ExportOptions> => {
+  const range = timeRange(opts)
+  if (E.isLeft(range)) return E.left(usage(range.left))
+  const format = opts['format'] ?? 'ndjson'
+  if (format !== 'ndjson' && format !== 'csv')
+    return E.left(usage(`--format must be ndjson or csv, got ${String(format)}`))
+  return E.right({ range: range.right, format, follow: opts['follow'] === true })
+}
+
+/** Resolves on the first of SIGINT/SIGTERM, or when `cancel` is called; the handlers are removed either way. */
+const untilSignal = (): { readonly signalled: Promise<void>; readonly cancel: () => void } => {
+  let cancel = (): void => undefined
+  const signalled = new Promise<void>((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done)
+      process.off('SIGTERM', done)
+      resolve()
+    }
+    process.on('SIGINT', done)
+    process.on('SIGTERM', done)
+    cancel = done
+  })
+  return { signalled, cancel }
+}
+
+const sinkFailure = (sink: LineSink): E.Either<CliFailure, void> => {
+  const f = sink.failure
+  // The reader closed the pipe (`| head`): the expected end of an export, not an error.
+  return f === undefined || f.code === 'EPIPE'
+    ? E.right(undefined)
+    : E.left(failure(`cannot write to stdout: ${f.message}`))
+}
+
+const exportCalls = async (
+  store: EventStore,
+  readModels: ReadModelStore,
+  reader: AnalyticsReader,
+  o: ExportOptions
+): Promise<E.Either<CliFailure, void>> => {
+  const runner = createRunner(store, readModels)
+  const caughtUp = await runner.catchUp()()
+  if (E.isLeft(caughtUp)) return E.left(failure(describeRunnerFailure(caughtUp.left)))
+  const sink = new LineSink(process.stdout)
+  const write = (line: string): Promise<void> | undefined => (sink.failure ? undefined : sink.write(line))
+  const signal = o.follow ? untilSignal() : undefined
+  let stopped = false
+  void signal?.signalled.then(() => (stopped = true))
+
+  const checkpoint = caughtUp.right.checkpoint
+  await writeSnapshot(reader, o.range, checkpoint, o.format, write, () => stopped || sink.failure !== undefined)
+  const readFailure = reader.failure()
+  if (readFailure !== undefined || !o.follow || stopped || sink.failure) {
+    signal?.cancel()
+    await sink.end(false)
+    return readFailure !== undefined ? E.left(failure(readFailure.message)) : sinkFailure(sink)
+  }
+  await sink.flush()
+
+  // Follow: one advance at a time, in batch order; each ends with a flush so a record shows up at once.
+  const follow = follower(reader, o.range, checkpoint, o.format, write)
+  let queue: Promise<void> = Promise.resolve()
+  let runnerFailure: string | undefined
+  const stop = (): void => signal?.cancel()
+  const subscription = runner.follow({
+    onBatch: () => {
+      queue = queue.then(async () => {
+        if (stopped) return
+        await follow.advance(runner.checkpoint())
+        await sink.flush()
+        if (reader.failure() !== undefined || sink.failure) stop()
+      })
+    },
+    onError: (f) => {
+      runnerFailure = describeRunnerFailure(f)
+      stop()
+    }
+  })
+  await signal?.signalled
+  await subscription.close()
+  await queue
+  await sink.end(false)
+  const readAgain = reader.failure()
+  if (runnerFailure !== undefined) return E.left(failure(runnerFailure))
+  if (readAgain !== undefined) return E.left(failure(readAgain.message))
+  return sinkFailure(sink)
+}
+
+export const register = (program: Command): void => {
+  const exportCommand = program.command('export').description('Export data from the read models.')
+  exportCommand
+    .command('calls')
+    .description('One record per party of every ended call, with its metrics and outcome (NDJSON or CSV).')
+    .option('--from <time>', 'only calls that started at or after this instant (ISO 8601; a date alone is 00:00 UTC)')
+    .option('--to <time>', 'only calls that started before this instant')
+    .option('--format <format>', 'ndjson or csv (with a header line)', 'ndjson')
+    .option('--follow', 'after the existing records, keep writing new ones as calls end (stop with Ctrl-C)')
+    .addHelpText(
+      'after',
+      `
+Fields, in this order: ${EXPORT_FIELDS.join(', ')}.
+Order: by session start, session id, party id, so the same store gives the same bytes. With --follow, new
+records come in the order their calls end, each once. The read models are caught up with the log first.
+
+Examples:
+  $ callstate export calls --from 2026-01-05 --to 2026-01-06 > day.ndjson
+  $ callstate export calls --format csv > calls.csv
+  $ callstate export calls --follow | my-consumer`
+    )
+    .action((opts: Record<string, unknown>, cmd: Command) =>
+      run(async () => {
+        const parsed = parse(opts)
+        if (E.isLeft(parsed)) return parsed
+        const options: GlobalOptions = globalOptions(cmd)
+        return useStore(options, (store) =>
+          useReadModels(options, async (readModels) => {
+            const reader = openAnalyticsReader(readModelsPath({ dataDir: options.dataDir }))
+            if (E.isLeft(reader)) return E.left(failure(reader.left.message))
+            try {
+              return await exportCalls(store, readModels, reader.right, parsed.right)
+            } finally {
+              reader.right.close()
+            }
+          })
+        )
+      })
+    )
+}

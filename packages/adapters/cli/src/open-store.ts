@@ -1,0 +1,35 @@
+/**
+ * Which event store a command uses: EventStoreDB when a connection string is given (`--esdb`,
+ * `CALLSTATE_ESDB_URL`), else the embedded SQLite log in the data directory. Every command opens its store
+ * here, so the choice is made in one place.
+ */
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { EventStore, StoreFailure } from '@callstate/projections'
+import { openEsdbStore } from '@callstate/esdb'
+import { openSqliteStore } from '@callstate/sqlite'
+
+export interface StoreChoice {
+  /** Directory of the embedded store (`events.db` inside it). */
+  readonly dataDir: string
+  /** EventStoreDB connection string (`esdb://host:2113?tls=false`); when set, the data directory is not used. */
+  readonly esdb?: string
+  /**
+   * Embedded store only. `full` (default) fsyncs every commit: what `serve` acknowledges survives power loss.
+   * `import` asks for `normal`: a power loss may roll back its last commits, and running the same import again
+   * restores them (ids are deterministic), so it need not wait for the disk on every batch.
+   */
+  readonly durability?: 'full' | 'normal'
+  /** The embedded store's page cache in MiB (readers keep the small default; writers ask for more). */
+  readonly cacheMiB?: number
+}
+
+export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, EventStore> =>
+  TE.fromEither(
+    choice.esdb !== undefined
+      ? openEsdbStore(choice.esdb)
+      : openSqliteStore({
+          dataDir: choice.dataDir,
+          durability: choice.durability ?? 'full',
+          ...(choice.cacheMiB !== undefined ? { cacheMiB: choice.cacheMiB } : {})
+        })
+  )

@@ -1,0 +1,174 @@
+/**
+ * The `callstate serve` process, as a function: open the store, start the in-process projections (they follow
+ * the log live), build the HTTP server and listen. `stop()` is the graceful shutdown SIGTERM/SIGINT run:
+ * stop accepting (new requests get 503, RingCentral retries them), let in-flight requests finish (their
+ * appends complete and are answered), drain the group commit, stop the projections (their checkpoint is
+ * committed with every batch they apply, so a restart resumes from it), close the store.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import type pino from 'pino'
+import { createRunner, type ReadModelStore, type StoreFailure, type Subscription } from '@callstate/projections'
+import { openStore } from './open-store.js'
+import { openAnalyticsReader, readStats } from '@callstate/readmodels'
+import { openReadModels, readModelsPath } from '@callstate/readmodels'
+import { createLogger } from '@callstate/http'
+import type { StatsFn } from '@callstate/http'
+import { buildServer, type CallstateServer, type ServerConfig } from '@callstate/http'
+
+export interface ServeOptions extends ServerConfig {
+  readonly host: string
+  /** 0 picks a free port (tests). */
+  readonly port: number
+  readonly dataDir: string
+  readonly esdb?: string
+  readonly logLevel: string
+  /** Where JSON log lines go (stdout by default). */
+  readonly logDestination?: pino.DestinationStream
+  /** Where the loud start-up warnings also go, for a person watching the terminal (stderr by default). */
+  readonly warn?: (line: string) => void
+  readonly now?: () => Date
+}
+
+export interface RunningServe extends CallstateServer {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string
+  /** Graceful shutdown; resolves when everything is closed. Safe to call more than once. */
+  readonly stop: () => Promise<void>
+}
+
+export type ServeFailure =
+  | { readonly _tag: 'StoreFailed'; readonly failure: StoreFailure; readonly message: string }
+  | { readonly _tag: 'ReadModelsFailed'; readonly message: string }
+  | { readonly _tag: 'ListenFailed'; readonly message: string }
+
+const describe = (f: StoreFailure): string =>
+  f._tag === 'Unavailable' ? f.cause : f._tag === 'InvalidRequest' ? f.reason : f._tag
+
+export const UNAUTHENTICATED_WARNING =
+  'no verification token configured (--verification-token / CALLSTATE_VERIFICATION_TOKEN): the webhook ' +
+  'accepts notifications from anyone who can reach it'
+
+export const startServe = async (options: ServeOptions): Promise<E.Either<ServeFailure, RunningServe>> => {
+  const logger = createLogger(options.logLevel, options.logDestination)
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`callstate serve: warning: ${line}\n`))
+  const now = options.now ?? (() => new Date())
+
+  // Durability full: a 200 means the notification survived a crash or power loss.
+  const opened = await openStore({
+    dataDir: options.dataDir,
+    durability: 'full',
+    // The webhook writes at random places of the id index: keep its hot pages cached (sqlite/schema.ts).
+    cacheMiB: 64,
+    ...(options.esdb !== undefined ? { esdb: options.esdb } : {})
+  })()
+  if (E.isLeft(opened))
+    return E.left({
+      _tag: 'StoreFailed',
+      failure: opened.left,
+      message: `cannot open the store: ${describe(opened.left)}`
+    })
+  const store = opened.right
+
+  // Read models are local to this node (readmodels.db in the data directory), whichever store holds the log.
+  const readModelsOpened = E.tryCatch(
+    (): ReadModelStore => openReadModels({ dataDir: options.dataDir }),
+    (e) => (e instanceof Error ? e.message : String(e))
+  )
+  if (E.isLeft(readModelsOpened)) {
+    await store.close()
+    return E.left({ _tag: 'ReadModelsFailed', message: `cannot open the read models: ${readModelsOpened.left}` })
+  }
+  const readModels = readModelsOpened.right
+  const runner = createRunner(store, readModels)
+
+  // The projections follow the log for as long as the server runs. A failed batch stops a subscription (going
+  // on would skip events); it is started again from the committed checkpoint after a pause.
+  let following: Subscription | undefined
+  let retry: NodeJS.Timeout | undefined
+  let stopping: Promise<void> | null = null
+  const follow = (): void => {
+    following = runner.follow({
+      onError: (failure) => {
+        logger.error({ failure }, 'projections stopped following the log; restarting from the checkpoint in 1 s')
+        if (stopping === null) retry = setTimeout(follow, 1000)
+      },
+      onBatch: (report) => {
+        if (report.undecodable > 0)
+          logger.warn({ undecodable: report.undecodable, problems: report.problems }, 'projections skipped events')
+      }
+    })
+  }
+
+  const checkpoint = (): number | null =>
+    E.getOrElseW((cause: string) => {
+      logger.error({ cause }, 'cannot read the projection checkpoint')
+      return null
+    })(E.tryCatch(runner.checkpoint, (e) => (e instanceof Error ? e.message : String(e))))
+
+  // A reader per request: it holds one read snapshot for the scan and keeps the first failure it met.
+  const readModelsFile = readModelsPath({ dataDir: options.dataDir })
+  const stats: StatsFn = (query, range) => {
+    const reader = openAnalyticsReader(readModelsFile)
+    if (E.isLeft(reader)) return E.left(reader.left.message)
+    try {
+      return pipe(
+        readStats(reader.right, query, range),
+        E.mapLeft((f) => f.message)
+      )
+    } finally {
+      reader.right.close()
+    }
+  }
+
+  const server = await buildServer(options, {
+    store,
+    logger,
+    now,
+    readModels,
+    stats,
+    projections: {
+      checkpoint,
+      lag: async () => {
+        const lag = await runner.lag()()
+        return E.isRight(lag) ? lag.right : null
+      }
+    }
+  })
+  const { app, commit } = server
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info('shutting down: no new requests; finishing in-flight appends')
+      // In-flight requests finish (and are answered) before close resolves; their appends are in the log.
+      await app.close()
+      await commit.drain()
+      clearTimeout(retry)
+      // Resolves after the batch in flight; each batch commits its rows with its checkpoint.
+      await following?.close()
+      const saved = checkpoint()
+      readModels.close()
+      await store.close()
+      logger.info({ checkpoint: saved }, 'stopped')
+    })()
+    return stopping
+  }
+
+  try {
+    await app.listen({ host: options.host, port: options.port })
+  } catch (e) {
+    readModels.close()
+    await store.close()
+    return E.left({ _tag: 'ListenFailed', message: e instanceof Error ? e.message : String(e) })
+  }
+  follow()
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : options.port
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
+  if (options.verificationToken === undefined) {
+    logger.warn(UNAUTHENTICATED_WARNING)
+    warn(UNAUTHENTICATED_WARNING)
+  }
+  logger.info({ url, webhook: `${url}${options.webhookPath}`, dataDir: options.dataDir }, 'listening')
+  return E.right({ ...server, url, stop })
+}

@@ -1,0 +1,7 @@
+export { buildServer, type CallstateServer, type ServerConfig, type ServerDeps } from './server.js'
+export { createLogger, REDACTED_PATHS } from './logging.js'
+export { groupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit.js'
+export { tokenMatches } from './auth.js'
+export { DEFAULTS, parseServeFlags, parseByteSize, type ServeFlags } from './config.js'
+export { SAMPLE_NOTIFICATION, startupHint } from './sample.js'
+export { type StatsFn } from './routes/stats.js'

@@ -1,0 +1,59 @@
+/**
+ * The entry point of a parallel-rebuild worker thread (started by ./rebuild.ts): replays the events of its shard
+ * of the log (`readShard`: every event of a stream is in one shard) into its own scratch read-model file, with the
+ * same runner and projections as any rebuild, then reports what it read. It posts its checkpoint as it goes.
+ *
+ * A failure is reported as a message and the worker ends; the main thread then stops the other workers and leaves
+ * the live read models untouched.
+ */
+import path from 'node:path'
+import { parentPort, workerData } from 'node:worker_threads'
+import * as E from 'fp-ts/lib/Either.js'
+import { createRunner, defaultProjections, REBUILD_SESSION_CACHE, type EventStore } from '@callstate/projections'
+import { openSqliteStore } from '@callstate/sqlite'
+import { describeRunnerFailure, describeStoreFailure } from '@callstate/projections'
+import { openReadModels } from '../open-readmodels.js'
+import { isRebuildWorkerData, LOCAL_REBUILD_BATCH_SIZE, type RebuildWorkerMessage } from './protocol.js'
+
+/** Progress is posted about this often (positions), not after every batch. */
+const PROGRESS_EVERY = 20_000
+
+const port = parentPort
+if (port === null) throw new Error('the rebuild worker runs as a worker thread only')
+const setup: unknown = workerData
+if (!isRebuildWorkerData(setup)) throw new Error(`rebuild worker: unexpected setup ${JSON.stringify(setup)}`)
+const post = (message: RebuildWorkerMessage): void => port.postMessage(message)
+
+const run = async (): Promise<RebuildWorkerMessage> => {
+  const opened = openSqliteStore({ dataDir: path.dirname(setup.log), fileName: path.basename(setup.log) })
+  if (E.isLeft(opened)) return { kind: 'failed', cause: describeStoreFailure(opened.left) }
+  const store = opened.right
+  const scratch = openReadModels({ file: setup.scratch }, { scratch: true })
+  try {
+    // The log as this shard sees it: the runner reads it like the whole log.
+    const shardLog: EventStore = { ...store, readAll: (after, limit) => store.readShard(after, limit, setup.shard) }
+    const runner = createRunner(shardLog, scratch, {
+      projections: defaultProjections({ sessionCacheSize: REBUILD_SESSION_CACHE }),
+      batchSize: LOCAL_REBUILD_BATCH_SIZE
+    })
+    let posted = 0
+    const report = await runner.catchUp({
+      until: setup.until,
+      onProgress: (checkpoint) => {
+        if (checkpoint - posted < PROGRESS_EVERY) return
+        posted = checkpoint
+        post({ kind: 'progress', checkpoint })
+      }
+    })()
+    if (E.isLeft(report)) return { kind: 'failed', cause: describeRunnerFailure(report.left) }
+    const { events, undecodable, problems } = report.right
+    return { kind: 'done', events, undecodable, problems }
+  } finally {
+    scratch.close()
+    await store.close()
+  }
+}
+
+run().then(post, (error: unknown) =>
+  post({ kind: 'failed', cause: error instanceof Error ? error.message : String(error) })
+)

@@ -1,0 +1,5 @@
+export { openSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from './store.js'
+export { type Durability, SCHEMA_VERSION } from './schema.js'
+export { shardOf, type Shard } from './shard.js'
+export { isShard } from './shard.js'
+export { enableWal } from './wal.js'
