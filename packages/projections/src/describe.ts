@@ -1,6 +1,13 @@
-/** Store and runner failures as one line for people (CLI messages, worker reports). No dependencies on purpose. */
+/**
+ * Failures as one line for people: every face (CLI messages, HTTP errors, logs, worker reports) words a
+ * thrown value, a store failure or a runner failure through these, so the same failure reads the same
+ * everywhere. No dependencies on purpose.
+ */
 import type { StoreFailure } from './port.js'
 import type { RunnerFailure } from './runner.js'
+
+/** A thrown value (an Error, or anything else something threw) as its message. */
+export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 export const describeStoreFailure = (f: StoreFailure): string => {
   switch (f._tag) {

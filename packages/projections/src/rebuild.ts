@@ -15,6 +15,7 @@ import type { Projection } from './projection.js'
 import { defaultProjections } from './projections.js'
 import type { ReadModelStore } from './readmodel-port.js'
 import { createRunner, type BatchReport, type RunnerFailure } from './runner.js'
+import { describeError } from './describe.js'
 
 /**
  * Events per transaction in a rebuild, when the caller does not choose. Small on purpose: everything decoded for a
@@ -50,7 +51,7 @@ export interface RebuildReport extends BatchReport {
 
 const failed = (e: unknown): RunnerFailure => ({
   _tag: 'ReadModelFailure',
-  cause: e instanceof Error ? e.message : String(e)
+  cause: describeError(e)
 })
 
 export const rebuild = (

@@ -19,6 +19,7 @@ import type { EventStore, Position, StoredEvent, StoreFailure, Subscription } fr
 import type { Projection } from './projection.js'
 import type { ProjectionName, ReadModelStore } from './readmodel-port.js'
 import { defaultProjections } from './projections.js'
+import { describeError } from './describe.js'
 
 export type RunnerFailure = StoreFailure | { readonly _tag: 'ReadModelFailure'; readonly cause: string }
 
@@ -60,7 +61,6 @@ export interface RunnerOptions {
 
 const MAX_PROBLEMS = 20
 const REWOUND = 'rewound' as const
-const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 export const createRunner = (store: EventStore, readModels: ReadModelStore, options: RunnerOptions = {}): Runner => {
   const batchSize = options.batchSize ?? 5000
@@ -85,7 +85,7 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
         }
         return stale.map((p) => p.name)
       },
-      (e): RunnerFailure => ({ _tag: 'ReadModelFailure', cause: describe(e) })
+      (e): RunnerFailure => ({ _tag: 'ReadModelFailure', cause: describeError(e) })
     )
 
   /**
@@ -138,7 +138,7 @@ export const createRunner = (store: EventStore, readModels: ReadModelStore, opti
           // Nothing of the batch committed: caches may hold states that were never written.
           for (const p of projections) p.invalidate()
           known.clear()
-          return { _tag: 'ReadModelFailure', cause: describe(e) }
+          return { _tag: 'ReadModelFailure', cause: describeError(e) }
         }
       ),
       E.map((outcome) =>

@@ -10,7 +10,8 @@ import {
   parseDuration,
   type QueryDeps,
   type QueryFailure,
-  type QueryTime
+  type QueryTime,
+  describeError
 } from '@callstate/projections'
 import { describeStoreFailure, failure, usage, withStore, type CliFailure, type GlobalOptions } from './run.js'
 import { openReadModels, type SqliteReadModelStore } from '@callstate/readmodels'
@@ -38,7 +39,7 @@ export const useReadModels = async <A>(
 ): Promise<E.Either<CliFailure, A>> => {
   const opened = E.tryCatch(
     () => openReadModels({ dataDir: options.dataDir }),
-    (e) => failure(`cannot open the read models in ${options.dataDir}: ${e instanceof Error ? e.message : String(e)}`)
+    (e) => failure(`cannot open the read models in ${options.dataDir}: ${describeError(e)}`)
   )
   if (E.isLeft(opened)) return opened
   try {

@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError, Option } from 'commander'
 import { registerAll } from './commands/index.js'
+import { describeError } from '@callstate/projections'
 
 const program = new Command()
   .name('callstate')
@@ -62,5 +63,5 @@ try {
     // Help or version asked for: 0. Anything else (unknown option, missing argument, no command): usage, 2.
     const informational = ['commander.helpDisplayed', 'commander.version'].includes(e.code) || e.exitCode === 0
     process.exitCode = informational ? 0 : 2
-  } else fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`, 1, e)
+  } else fail(`unexpected error: ${describeError(e)}`, 1, e)
 }

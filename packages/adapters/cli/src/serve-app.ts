@@ -8,7 +8,14 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type pino from 'pino'
-import { createRunner, type ReadModelStore, type StoreFailure, type Subscription } from '@callstate/projections'
+import {
+  createRunner,
+  type ReadModelStore,
+  type StoreFailure,
+  type Subscription,
+  describeError,
+  describeStoreFailure
+} from '@callstate/projections'
 import { openStore } from './open-store.js'
 import { openAnalyticsReader, readStats } from '@callstate/readmodels'
 import { openReadModels, readModelsPath } from '@callstate/readmodels'
@@ -42,9 +49,6 @@ export type ServeFailure =
   | { readonly _tag: 'ReadModelsFailed'; readonly message: string }
   | { readonly _tag: 'ListenFailed'; readonly message: string }
 
-const describe = (f: StoreFailure): string =>
-  f._tag === 'Unavailable' ? f.cause : f._tag === 'InvalidRequest' ? f.reason : f._tag
-
 export const UNAUTHENTICATED_WARNING =
   'no verification token configured (--verification-token / CALLSTATE_VERIFICATION_TOKEN): the webhook ' +
   'accepts notifications from anyone who can reach it'
@@ -66,15 +70,12 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
     return E.left({
       _tag: 'StoreFailed',
       failure: opened.left,
-      message: `cannot open the store: ${describe(opened.left)}`
+      message: `cannot open the store: ${describeStoreFailure(opened.left)}`
     })
   const store = opened.right
 
   // Read models are local to this node (readmodels.db in the data directory), whichever store holds the log.
-  const readModelsOpened = E.tryCatch(
-    (): ReadModelStore => openReadModels({ dataDir: options.dataDir }),
-    (e) => (e instanceof Error ? e.message : String(e))
-  )
+  const readModelsOpened = E.tryCatch((): ReadModelStore => openReadModels({ dataDir: options.dataDir }), describeError)
   if (E.isLeft(readModelsOpened)) {
     await store.close()
     return E.left({ _tag: 'ReadModelsFailed', message: `cannot open the read models: ${readModelsOpened.left}` })
@@ -104,7 +105,7 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
     E.getOrElseW((cause: string) => {
       logger.error({ cause }, 'cannot read the projection checkpoint')
       return null
-    })(E.tryCatch(runner.checkpoint, (e) => (e instanceof Error ? e.message : String(e))))
+    })(E.tryCatch(runner.checkpoint, describeError))
 
   // A reader per request: it holds one read snapshot for the scan and keeps the first failure it met.
   const readModelsFile = readModelsPath({ dataDir: options.dataDir })
@@ -159,7 +160,7 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   } catch (e) {
     readModels.close()
     await store.close()
-    return E.left({ _tag: 'ListenFailed', message: e instanceof Error ? e.message : String(e) })
+    return E.left({ _tag: 'ListenFailed', message: describeError(e) })
   }
   follow()
   const address = app.server.address()

@@ -17,6 +17,7 @@ import { bounded } from './bounded.js'
 import { IdIndex } from './id-index.js'
 import { head, readAll, readStream, readStreamIn } from './read.js'
 import { subscribe } from './subscribe.js'
+import { describeError } from '@callstate/projections'
 
 export interface EsdbStoreOptions {
   /** Bound on every operation, in ms (default 5000). */
@@ -55,7 +56,7 @@ const connect = (connectionString: string): E.Either<StoreFailure, EventStoreDBC
     return E.right(EventStoreDBClient.connectionString(connectionString))
   } catch (error) {
     // The client's parser throws on a malformed string; that is the caller's input, reported as such.
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = describeError(error)
     return E.left({ _tag: 'InvalidRequest', reason: `bad EventStoreDB connection string: ${reason}` })
   }
 }

@@ -20,8 +20,7 @@ import { decodeRecord, isSystem, resolvedOf } from './codec.js'
 import { toStoreFailure } from './failure.js'
 import { allFrom } from './positions.js'
 import { headIn } from './read.js'
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+import { describeError } from '@callstate/projections'
 
 export const subscribe =
   (client: EventStoreDBClient, ms: number) =>
@@ -83,7 +82,7 @@ export const subscribe =
         try {
           await handlers.onEvents(arrived)
         } catch (error) {
-          return fail({ _tag: 'InvalidRequest', reason: `subscribe: onEvents failed: ${describe(error)}` })
+          return fail({ _tag: 'InvalidRequest', reason: `subscribe: onEvents failed: ${describeError(error)}` })
         }
         if (!caughtUp && last.position >= head.right) {
           caughtUp = true

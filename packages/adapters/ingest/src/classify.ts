@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { decode, type Decoded, type DecodeFailure } from '@callstate/domain'
-import { streams, type EventType, type NewEvent, type Source } from '@callstate/projections'
+import { streams, type EventType, type NewEvent, type Source, describeError } from '@callstate/projections'
 import { ArraySplitter } from './array-splitter.js'
 import { contentHash } from './content-hash.js'
 import { notificationEventId, quarantineEventId, sha256Hex } from './ids.js'
@@ -148,7 +148,7 @@ const parse = (raw: string): E.Either<string, unknown> => {
   try {
     return E.right(JSON.parse(raw))
   } catch (e) {
-    return E.left(e instanceof Error ? e.message : String(e))
+    return E.left(describeError(e))
   }
 }
 

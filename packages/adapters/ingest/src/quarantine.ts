@@ -10,6 +10,7 @@ import { streams } from '@callstate/projections'
 import { resolutionEventId, sha256Hex } from './ids.js'
 import { ingest, type ItemOutcome } from './ingest.js'
 import { QuarantinedData, ResolvedData, type QuarantineReason } from './quarantine-entry.js'
+import { describeError } from '@callstate/projections'
 
 export interface QuarantineItem {
   /** Id of the `NotificationQuarantined` event. */
@@ -62,7 +63,7 @@ const parseData = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, t
       E.mapLeft(() => 'data does not match its event type')
     )
   } catch (e) {
-    return E.left(e instanceof Error ? e.message : String(e))
+    return E.left(describeError(e))
   }
 }
 

@@ -18,6 +18,7 @@ import { startWorker } from '@callstate/threads'
 import type { Prepared } from './classify.js'
 import type { LinePiece } from './line-pieces.js'
 import { decodeReply, type ClassifyRequest, type WorkerSetup } from './worker-protocol.js'
+import { describeError } from '@callstate/projections'
 
 /** A classify worker failed (a bug, or the thread could not start or ran out of memory). */
 export interface WorkerFailure {
@@ -53,8 +54,6 @@ interface Waiting {
   readonly ready: (answer: Answer) => void
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
 export const startPool = (size: number, setup: WorkerSetup): ClassifyPool => {
   let broken: WorkerFailure | undefined
   let closing = false
@@ -86,7 +85,7 @@ export const startPool = (size: number, setup: WorkerSetup): ClassifyPool => {
       if (request === undefined) return fail('a reply nobody asked for')
       request.ready(take(request.receivedAt))
     })
-    worker.on('error', (error) => fail(describe(error)))
+    worker.on('error', (error) => fail(describeError(error)))
     worker.on('exit', (code) => fail(closing ? 'the pool was closed' : `exited with code ${code}`))
     return { worker, waiting, replies }
   })

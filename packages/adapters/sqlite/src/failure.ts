@@ -4,12 +4,11 @@
  */
 import Database from 'better-sqlite3'
 import * as E from 'fp-ts/lib/Either.js'
-import type { StoreFailure } from '@callstate/projections'
+import { describeError, type StoreFailure } from '@callstate/projections'
 
 const describe = (error: unknown): string => {
   if (error instanceof Database.SqliteError) return `${error.code}: ${error.message}`
-  if (error instanceof Error) return error.message
-  return String(error)
+  return describeError(error)
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Position, StoreFailure, StoredEvent, SubscribeHandlers, Subscription } from '@callstate/projections'
+import { describeError } from '@callstate/projections'
 
 export interface LogReader {
   readonly after: (position: Position, limit: number) => E.Either<StoreFailure, ReadonlyArray<StoredEvent>>
@@ -21,8 +22,6 @@ interface Live extends Subscription {
   /** Ends the subscription because the store went away: `onError` is told, then in-flight work is awaited. */
   readonly fail: (failure: StoreFailure) => Promise<void>
 }
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** A stopped subscription must be visible: without an `onError` the failure goes to the process warnings. */
 const report = (handlers: SubscribeHandlers, failure: StoreFailure): void => {
@@ -55,7 +54,7 @@ const live = (
   // A handler that throws stops the subscription: delivering later events past one that failed would corrupt
   // whatever the handler builds.
   const handlerFailed = (error: unknown): void =>
-    stop({ _tag: 'Unavailable', cause: `subscription handler failed: ${message(error)}` })
+    stop({ _tag: 'Unavailable', cause: `subscription handler failed: ${describeError(error)}` })
 
   const reachedBacklogEnd = (): void => {
     if (caughtUp || stopped) return

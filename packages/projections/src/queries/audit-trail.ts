@@ -13,6 +13,7 @@ import { streams, type EventStore, type StoredEvent, type StoreFailure } from '.
 import { readWholeStream } from './known-at.js'
 import { statesAfterEach } from './audit.js'
 import type { SessionView } from './view.js'
+import { describeError } from '../describe.js'
 
 export interface AuditEntry {
   readonly position: number
@@ -37,7 +38,7 @@ export interface AuditEntry {
 const parse = (text: string): E.Either<string, unknown> =>
   E.tryCatch(
     () => JSON.parse(text),
-    (e) => `stored data is not JSON: ${e instanceof Error ? e.message : String(e)}`
+    (e) => `stored data is not JSON: ${describeError(e)}`
   )
 
 export const auditEntry = (e: StoredEvent): AuditEntry => {

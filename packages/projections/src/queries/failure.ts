@@ -1,5 +1,6 @@
 /** What a query can answer instead of a result: every expected failure is a value. */
 import type { StoreFailure } from '../port.js'
+import { describeError } from '../describe.js'
 
 export type QueryFailure =
   | { readonly _tag: 'NotFound'; readonly message: string }
@@ -11,7 +12,7 @@ export const notFound = (message: string): QueryFailure => ({ _tag: 'NotFound', 
 export const invalidQuery = (message: string): QueryFailure => ({ _tag: 'InvalidQuery', message })
 export const readModelFailure = (e: unknown): QueryFailure => ({
   _tag: 'ReadModelFailure',
-  cause: e instanceof Error ? e.message : String(e)
+  cause: describeError(e)
 })
 
 /**

@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3'
 import * as E from 'fp-ts/lib/Either.js'
 import type { SessionState } from '@callstate/domain'
-import { parseStoredState } from '@callstate/projections'
+import { parseStoredState, describeError } from '@callstate/projections'
 
 export interface TimeRange {
   /** Inclusive, normalised ISO (so text order is time order). */
@@ -69,7 +69,7 @@ export const openAnalyticsReader = (file: string): E.Either<AnalyticsFailure, An
   } catch (e) {
     return E.left({
       _tag: 'AnalyticsFailure',
-      message: `cannot open ${file}: ${e instanceof Error ? e.message : String(e)}`
+      message: `cannot open ${file}: ${describeError(e)}`
     })
   }
   let failed: AnalyticsFailure | undefined

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { digestMerged } from '../digest.js'
 import { isDigestWorkerData, type DigestWorkerMessage } from './protocol.js'
+import { describeError } from '@callstate/projections'
 
 const port = parentPort
 if (port === null) throw new Error('the digest worker runs as a worker thread only')
@@ -23,7 +24,7 @@ const digestOf = (files: ReadonlyArray<string>): DigestWorkerMessage => {
     })
     return { kind: 'digest', digest: digestMerged(db, schemas) }
   } catch (error) {
-    return { kind: 'failed', cause: error instanceof Error ? error.message : String(error) }
+    return { kind: 'failed', cause: describeError(error) }
   } finally {
     db.close()
   }

@@ -24,7 +24,8 @@ import {
   type Position,
   type RebuildReport,
   type RunnerFailure,
-  type Undecodable
+  type Undecodable,
+  describeError
 } from '@callstate/projections'
 import type { SqliteEventStore } from '@callstate/sqlite'
 import { startWorker } from '@callstate/threads'
@@ -75,7 +76,6 @@ const COLLISION_HINT =
   ' (two shards of the log hold the same read-model row: some event is filed under a stream that does not match ' +
   'its content; `callstate rebuild --workers 1` folds by content and works on such a log)'
 const failed = (cause: string): RunnerFailure => ({ _tag: 'ReadModelFailure', cause })
-const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 const isRunning = (pid: number): boolean => {
   try {
@@ -115,7 +115,7 @@ const answer = <A>(worker: Worker, read: (message: unknown) => E.Either<string, 
       const result = read(message)
       if (result !== undefined) resolve(result)
     })
-    worker.on('error', (error) => resolve(E.left(describe(error))))
+    worker.on('error', (error) => resolve(E.left(describeError(error))))
     worker.on('exit', (code) => resolve(E.left(`a worker exited (code ${code}) before reporting`)))
   })
 
@@ -199,7 +199,8 @@ export const rebuildInParallel = (
         const digest = digestInWorker(files)
         const swapped = E.tryCatch(
           () => readModels.replaceWith(files, projections),
-          (e) => failed(`swapping in the rebuilt read models: ${describe(e)}${isCollision(e) ? COLLISION_HINT : ''}`)
+          (e) =>
+            failed(`swapping in the rebuilt read models: ${describeError(e)}${isCollision(e) ? COLLISION_HINT : ''}`)
         )
         const digested = await digest
         if (E.isLeft(swapped)) return swapped
@@ -216,10 +217,10 @@ export const rebuildInParallel = (
             // Should the digest worker fail, the same digest is taken from the live file.
             digest: E.isRight(digested) ? digested.right : readModels.digest()
           }),
-          (e) => failed(`taking the digest of the rebuilt read models: ${describe(e)}`)
+          (e) => failed(`taking the digest of the rebuilt read models: ${describeError(e)}`)
         )
       } catch (e) {
-        return E.left(failed(describe(e)))
+        return E.left(failed(describeError(e)))
       } finally {
         removeFiles()
       }

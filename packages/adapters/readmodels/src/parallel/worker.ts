@@ -9,7 +9,13 @@
 import path from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as E from 'fp-ts/lib/Either.js'
-import { createRunner, defaultProjections, REBUILD_SESSION_CACHE, type EventStore } from '@callstate/projections'
+import {
+  createRunner,
+  defaultProjections,
+  REBUILD_SESSION_CACHE,
+  type EventStore,
+  describeError
+} from '@callstate/projections'
 import { openSqliteStore } from '@callstate/sqlite'
 import { describeRunnerFailure, describeStoreFailure } from '@callstate/projections'
 import { openReadModels } from '../open-readmodels.js'
@@ -54,6 +60,4 @@ const run = async (): Promise<RebuildWorkerMessage> => {
   }
 }
 
-run().then(post, (error: unknown) =>
-  post({ kind: 'failed', cause: error instanceof Error ? error.message : String(error) })
-)
+run().then(post, (error: unknown) => post({ kind: 'failed', cause: describeError(error) }))
