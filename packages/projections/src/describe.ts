@@ -4,7 +4,9 @@
  * everywhere. No dependencies on purpose.
  */
 import type { StoreFailure } from './port.js'
-import type { RunnerFailure } from './runner.js'
+
+/** What the projection runner can fail with: the log's failures, or the read models'. */
+export type RunnerFailure = StoreFailure | { readonly _tag: 'ReadModelFailure'; readonly cause: string }
 
 /** A thrown value (an Error, or anything else something threw) as its message. */
 export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e))

@@ -21,7 +21,9 @@ import type { ProjectionName, ReadModelStore } from './readmodel-port.js'
 import { defaultProjections } from './projections.js'
 import { describeError } from './describe.js'
 
-export type RunnerFailure = StoreFailure | { readonly _tag: 'ReadModelFailure'; readonly cause: string }
+import type { RunnerFailure } from './describe.js'
+
+export type { RunnerFailure }
 
 export interface BatchReport {
   /** Events read from the log (all types). */
