@@ -1,0 +1,58 @@
+/**
+ * The statements of the events table, prepared once per connection: preparing is the costly part of a
+ * statement, and every append and read runs one of these many times.
+ */
+import type Database from 'better-sqlite3'
+import { COLUMNS } from './rows.js'
+import { shardOf } from './shard.js'
+
+/**
+ * `byId`, `readStream`, `readAll` and `readShard` answer raw rows, in the column order rows.ts decodes;
+ * `streamRevision`, `head` and `dataVersion` answer one plucked value.
+ */
+export interface Statements {
+  readonly insert: Database.Statement
+  readonly insertUnlessKnown: Database.Statement
+  readonly byId: Database.Statement
+  readonly streamRevision: Database.Statement
+  readonly readStream: Database.Statement
+  readonly readAll: Database.Statement
+  readonly head: Database.Statement
+  readonly readShard: Database.Statement
+  readonly dataVersion: Database.Statement
+  readonly begin: Database.Statement
+  readonly commit: Database.Statement
+  readonly rollback: Database.Statement
+}
+
+export const prepareStatements = (db: Database.Database): Statements => ({
+  insert: db.prepare(
+    `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  ),
+  // The fast path for `expected: 'any'`: the id's UNIQUE index is the duplicate check, so a new event costs one
+  // insert and no lookup; only an id that is already there is read back.
+  insertUnlessKnown: db.prepare(
+    `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+  ),
+  byId: db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`).raw(),
+  streamRevision: db.prepare('SELECT coalesce(max(revision), -1) FROM events WHERE stream = ?').pluck(),
+  readStream: db
+    .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+    .raw(),
+  readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
+  head: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
+  readShard: db
+    .function('callstate_shard', { deterministic: true }, (stream: unknown, count: unknown) =>
+      typeof stream === 'string' && typeof count === 'number' ? shardOf(stream, count) : null
+    )
+    .prepare(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND callstate_shard(stream, ?) = ? ORDER BY position LIMIT ?`
+    )
+    .raw(),
+  dataVersion: db.prepare('PRAGMA data_version').pluck(),
+  begin: db.prepare('BEGIN IMMEDIATE'),
+  commit: db.prepare('COMMIT'),
+  rollback: db.prepare('ROLLBACK')
+})
