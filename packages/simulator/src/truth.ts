@@ -13,7 +13,7 @@
 import type { SimSession, SimStep } from './script.js'
 import type { ScenarioName } from './script.js'
 
-export type Outcome =
+export type TruthOutcome =
   | 'missed'
   | 'voicemail'
   | 'cancelled'
@@ -24,14 +24,14 @@ export type Outcome =
   | 'merged'
   | 'in-progress'
 
-export type LiveStatus = 'voicemail' | 'parked' | 'on-hold' | 'active' | 'ringing'
+export type TruthLiveStatus = 'voicemail' | 'parked' | 'on-hold' | 'active' | 'ringing'
 
 export interface PartyTruth {
   readonly id: string
   /** Absent for PSTN parties. */
   readonly extensionId?: string
   readonly direction: string
-  readonly outcome: Outcome
+  readonly outcome: TruthOutcome
   readonly ringMs: number
   readonly talkMs: number
   readonly holdMs: number
@@ -40,7 +40,7 @@ export interface PartyTruth {
 export interface CallTruth {
   readonly telephonySessionId: string
   readonly scenario: ScenarioName
-  readonly status: 'ended' | LiveStatus
+  readonly status: 'ended' | TruthLiveStatus
   readonly parties: ReadonlyArray<PartyTruth>
 }
 
@@ -52,7 +52,7 @@ const MOVED = new Set(['Pickup', 'CallSwitch'])
 
 const isEnding = (s: SimStep): boolean => s.code === 'Gone' || s.code === 'Disconnected'
 
-const outcomeOf = (direction: string, steps: ReadonlyArray<SimStep>): Outcome => {
+const outcomeOf = (direction: string, steps: ReadonlyArray<SimStep>): TruthOutcome => {
   const last = steps[steps.length - 1]
   if (!last || !isEnding(last)) return 'in-progress'
   if (last.code === 'Gone') return last.reason === 'Conference' ? 'merged' : 'transferred'
@@ -105,7 +105,7 @@ const metricsOf = (steps: ReadonlyArray<SimStep>, until: number) => {
   return { ringMs, talkMs, holdMs }
 }
 
-const liveStatus = (lastCodes: ReadonlyArray<string>): LiveStatus => {
+const liveStatus = (lastCodes: ReadonlyArray<string>): TruthLiveStatus => {
   if (lastCodes.some((c) => c === 'VoiceMail' || c === 'VoiceMailScreening')) return 'voicemail'
   if (lastCodes.includes('Parked')) return 'parked'
   if (lastCodes.includes('Hold')) return 'on-hold'

@@ -4,7 +4,7 @@
  * (fast and no field leaks beyond the contract) and @fastify/swagger turns them into the OpenAPI document.
  * OpenAPI 3.0 has no `type: [x, "null"]`, so absent values are `nullable: true`.
  */
-import { OUTCOMES } from '@callstate/domain'
+import { OUTCOMES, SESSION_STATUSES } from '@callstate/domain'
 
 const str = { type: 'string' } as const
 const nstr = { type: 'string', nullable: true } as const
@@ -47,7 +47,7 @@ export const PartySchema = {
 
 const SessionStatusSchema = {
   type: 'string',
-  enum: ['ringing', 'active', 'on-hold', 'parked', 'voicemail', 'ended', 'stale']
+  enum: [...SESSION_STATUSES]
 } as const
 
 export const SessionSummarySchema = {

@@ -4,7 +4,7 @@
  * an invariant broken outside the program, reported as a `ReadModelCorrupt` error naming the column.
  */
 import type { CallRow, MessageRow, PresenceRow, SessionRow } from '@callstate/projections'
-import type { LiveStatus } from '@callstate/domain'
+import { LIVE_STATUSES, type LiveStatus } from '@callstate/domain'
 
 export class ReadModelCorrupt extends Error {
   constructor(
@@ -19,8 +19,7 @@ export class ReadModelCorrupt extends Error {
   }
 }
 
-const LIVE: ReadonlyArray<LiveStatus> = ['ringing', 'active', 'on-hold', 'parked', 'voicemail', 'ended']
-const isLive = (v: unknown): v is LiveStatus => typeof v === 'string' && LIVE.some((s) => s === v)
+const isLive = (v: unknown): v is LiveStatus => typeof v === 'string' && LIVE_STATUSES.some((s) => s === v)
 
 const cols = (table: string, row: unknown) => {
   if (!Array.isArray(row)) throw new ReadModelCorrupt(table, '*', row)

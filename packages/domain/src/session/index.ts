@@ -1,4 +1,5 @@
 export type { PartyUpdate, PartyState, LiveStatus, SessionStatus, SessionState, Gap, Link } from './types.js'
+export { LIVE_STATUSES, SESSION_STATUSES } from './types.js'
 export { emptySession, evolveSession, evolveSessionWith, foldSession, sessionAt } from './fold.js'
 export { isStale, statusAt } from './stale.js'
 export { isConferenceBridge } from './links.js'

@@ -30,9 +30,12 @@ export interface PartyState {
   readonly ended: boolean
 }
 
-export type LiveStatus = 'ringing' | 'active' | 'on-hold' | 'parked' | 'voicemail' | 'ended'
+/** The statuses a session's fold can store: THE closed list (read models, schemas and faces use this one). */
+export const LIVE_STATUSES = ['ringing', 'active', 'on-hold', 'parked', 'voicemail', 'ended'] as const
+export type LiveStatus = (typeof LIVE_STATUSES)[number]
 /** `stale` is decided at query time from `now` and a threshold; it is never stored. */
-export type SessionStatus = LiveStatus | 'stale'
+export const SESSION_STATUSES = [...LIVE_STATUSES, 'stale'] as const
+export type SessionStatus = (typeof SESSION_STATUSES)[number]
 
 /** A range of sequences that never arrived, both ends included. */
 export interface Gap {
