@@ -11,13 +11,18 @@ import {
   type QueryDeps,
   type QueryFailure,
   type QueryTime,
-  describeError
+  type RequestFailure,
+  describeError,
+  describeRequestFailure
 } from '@callstate/projections'
 import { describeStoreFailure, failure, usage, withStore, type CliFailure, type GlobalOptions } from './run.js'
 import { openReadModels, type SqliteReadModelStore } from '@callstate/readmodels'
 import { describeRunnerFailure } from '@callstate/projections'
 
 export { describeRunnerFailure }
+
+/** A bad analytics option: wrong usage (exit 2), the option named as on the command line. */
+export const requestFailure = (f: RequestFailure): CliFailure => usage(describeRequestFailure(f, (p) => `--${p}`))
 
 export const queryFailure = (f: QueryFailure): CliFailure => {
   switch (f._tag) {

@@ -4,19 +4,24 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
-import { createRunner, EXPORT_FIELDS, type EventStore, type ReadModelStore } from '@callstate/projections'
+import {
+  createRunner,
+  EXPORT_FIELDS,
+  parseTimeRange,
+  type EventStore,
+  type ReadModelStore,
+  type TimeRange
+} from '@callstate/projections'
 import { failure, globalOptions, run, usage, useStore, type CliFailure, type GlobalOptions } from '../run.js'
-import { describeRunnerFailure, useReadModels } from '../cli-support.js'
+import { describeRunnerFailure, requestFailure, useReadModels } from '../cli-support.js'
 import { readModelsPath } from '@callstate/readmodels'
 import { LineSink } from '../sink.js'
 import {
   follower,
   openAnalyticsReader,
-  timeRange,
   writeSnapshot,
   type AnalyticsReader,
-  type ExportFormat,
-  type TimeRange
+  type ExportFormat
 } from '@callstate/readmodels'
 
 interface ExportOptions {
@@ -26,8 +31,8 @@ interface ExportOptions {
 }
 
 const parse = (opts: Record<string, unknown>): E.Either<CliFailure, ExportOptions> => {
-  const range = timeRange(opts)
-  if (E.isLeft(range)) return E.left(usage(range.left))
+  const range = parseTimeRange(opts)
+  if (E.isLeft(range)) return E.left(requestFailure(range.left))
   const format = opts['format'] ?? 'ndjson'
   if (format !== 'ndjson' && format !== 'csv')
     return E.left(usage(`--format must be ndjson or csv, got ${String(format)}`))

@@ -1,13 +1,11 @@
 /** `callstate stats`: call aggregates by extension, day and hour (README "Analytics" defines every number). */
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
-import { parseDimensions, UTC, zoneOf, type StatsQuery, type StatsRow } from '@callstate/projections'
-import { failure, out, run, tableStyle, usage, type CliFailure } from '../run.js'
-import { withCaughtUp } from '../cli-support.js'
-import { readModelsPath } from '@callstate/readmodels'
-import { openAnalyticsReader, readStats, timeRange, type TimeRange } from '@callstate/readmodels'
+import { parseStatsRequest, type StatsRow } from '@callstate/projections'
+import { openAnalyticsReader, readModelsPath, readStats } from '@callstate/readmodels'
+import { failure, out, run, tableStyle } from '../run.js'
+import { requestFailure, withCaughtUp } from '../cli-support.js'
 
 /** 5.9s, 3m05s, 2h03m: short enough for a table cell. */
 export const duration = (ms: number): string => {
@@ -62,28 +60,6 @@ const human = (rows: ReadonlyArray<StatsRow>): string => {
   return t.toString()
 }
 
-const parse = (opts: Record<string, unknown>): E.Either<CliFailure, { query: StatsQuery; range: TimeRange }> =>
-  pipe(
-    E.Do,
-    E.bind('by', () =>
-      pipe(
-        parseDimensions(typeof opts['by'] === 'string' ? opts['by'] : ''),
-        E.mapLeft((f) => usage(`--by: ${f.message}`))
-      )
-    ),
-    E.bind('zone', () =>
-      typeof opts['tz'] === 'string'
-        ? pipe(
-            zoneOf(opts['tz']),
-            E.mapLeft((f) => usage(`--tz: unknown time zone "${f.zone}" (use an IANA name such as Europe/Paris)`))
-          )
-        : E.right(UTC)
-    ),
-    // A date alone in --from/--to is the start of that day in --tz.
-    E.bind('range', ({ zone }) => pipe(timeRange(opts, zone), E.mapLeft(usage))),
-    E.map(({ range, by, zone }) => ({ range, query: { by, zone } }))
-  )
-
 export const register = (program: Command): void => {
   program
     .command('stats')
@@ -109,7 +85,7 @@ Examples:
   $ callstate stats --by extension,day --tz America/New_York --from 2026-01-05 --to 2026-01-06`
     )
     .action((opts: Record<string, unknown>, cmd: Command) => {
-      const parsed = parse(opts)
+      const parsed = E.mapLeft(requestFailure)(parseStatsRequest(opts))
       if (E.isLeft(parsed)) return run(() => Promise.resolve(parsed))
       const { query, range } = parsed.right
       return withCaughtUp(cmd, async (_deps, options) => {

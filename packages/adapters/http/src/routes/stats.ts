@@ -4,10 +4,14 @@
  * projections maintain, so the answer includes what the projections have applied (see "visibility delay").
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import type { FastifyInstance } from 'fastify'
-import { parseDimensions, UTC, zoneOf, type StatsQuery, type StatsRow } from '@callstate/projections'
-import { timeRange, type TimeRange } from '@callstate/readmodels'
+import {
+  describeRequestFailure,
+  parseStatsRequest,
+  type StatsQuery,
+  type StatsRow,
+  type TimeRange
+} from '@callstate/projections'
 import { ApiErrorRef, apiError } from '../errors.js'
 
 /** Computes the stats rows, or says why it could not (the read models could not be read). */
@@ -61,34 +65,6 @@ interface StatsQueryString {
   readonly tz?: string
 }
 
-const parse = (q: StatsQueryString): E.Either<string, { query: StatsQuery; range: TimeRange }> =>
-  pipe(
-    E.Do,
-    E.bind('by', () =>
-      pipe(
-        parseDimensions(q.by ?? ''),
-        E.mapLeft((f) => `querystring/by: ${f.message}`)
-      )
-    ),
-    E.bind('zone', () =>
-      q.tz === undefined
-        ? E.right(UTC)
-        : pipe(
-            zoneOf(q.tz),
-            E.mapLeft((f) => `querystring/tz: unknown time zone "${f.zone}" (use an IANA name such as Europe/Paris)`)
-          )
-    ),
-    // The analytics' own rules (a date alone is 00:00 in tz, default UTC; a time must carry its zone), shared
-    // with the CLI; its messages name the CLI flags, which here are the parameters of the same name.
-    E.bind('range', ({ zone }) =>
-      pipe(
-        timeRange({ from: q.from, to: q.to }, zone),
-        E.mapLeft((m) => m.replace(/--(from|to)/g, 'querystring/$1'))
-      )
-    ),
-    E.map(({ range, by, zone }) => ({ range, query: { by, zone } }))
-  )
-
 export const registerStats = (app: FastifyInstance, stats: StatsFn): void => {
   app.get<{ Querystring: StatsQueryString }>(
     '/stats',
@@ -118,8 +94,16 @@ export const registerStats = (app: FastifyInstance, stats: StatsFn): void => {
       }
     },
     async (request, reply) => {
-      const parsed = parse(request.query)
-      if (E.isLeft(parsed)) return reply.code(400).send(apiError('bad-request', parsed.left))
+      // The analytics' own rules (a date alone is 00:00 in tz, default UTC; a time must carry its zone), shared
+      // with the CLI; here the parameters are named as the validation errors of the other routes name them.
+      const parsed = parseStatsRequest(request.query)
+      if (E.isLeft(parsed))
+        return reply.code(400).send(
+          apiError(
+            'bad-request',
+            describeRequestFailure(parsed.left, (p) => `querystring/${p}`)
+          )
+        )
       const rows = stats(parsed.right.query, parsed.right.range)
       if (E.isLeft(rows)) {
         request.log.error({ cause: rows.left }, 'stats failed')

@@ -12,7 +12,8 @@
  */
 import { CSV_HEADER, csvLine, exportRecordsOf, isoTime, ndjsonLine, type ExportRecord } from '@callstate/projections'
 import type { SessionState } from '@callstate/domain'
-import type { AnalyticsReader, TimeRange } from './source.js'
+import type { TimeRange } from '@callstate/projections'
+import type { AnalyticsReader } from './source.js'
 
 export type ExportFormat = 'ndjson' | 'csv'
 

@@ -1,4 +1,3 @@
 export * from './source.js'
 export * from './stats.js'
 export * from './export-calls.js'
-export * from './options.js'

@@ -14,14 +14,7 @@
 import Database from 'better-sqlite3'
 import * as E from 'fp-ts/lib/Either.js'
 import type { SessionState } from '@callstate/domain'
-import { parseStoredState, describeError } from '@callstate/projections'
-
-export interface TimeRange {
-  /** Inclusive, normalised ISO (so text order is time order). */
-  readonly from?: string
-  /** Exclusive. */
-  readonly to?: string
-}
+import { parseStoredState, describeError, type TimeRange } from '@callstate/projections'
 
 export type AnalyticsFailure = { readonly _tag: 'AnalyticsFailure'; readonly message: string }
 

@@ -1,7 +1,8 @@
 /** `callstate stats` over the read models: sessions and voicemails of a time range, aggregated in one read snapshot. */
 import * as E from 'fp-ts/lib/Either.js'
 import { callRecordsOf, statsOf, type CallRecord, type StatsQuery, type StatsRow } from '@callstate/projections'
-import type { AnalyticsFailure, AnalyticsReader, TimeRange } from './source.js'
+import type { TimeRange } from '@callstate/projections'
+import type { AnalyticsFailure, AnalyticsReader } from './source.js'
 
 function* records(reader: AnalyticsReader, range: TimeRange): Generator<ReadonlyArray<CallRecord>> {
   for (const state of reader.sessions(range)) yield callRecordsOf(state)
