@@ -1,12 +1,15 @@
 /**
- * From a stored event to what the projections fold: the decoded notification plus where and when it was
- * recorded. The log keeps the envelope as received; the current decoder reads it again here, so a decoder
- * fix reaches the read models through a rebuild.
+ * The event reader: the one way stored events are read back. The log keeps each envelope as received (and each
+ * quarantine fact as JSON); the current decoder and codecs read them again here, so a decoder fix reaches every
+ * reader (the projections, audit, `log`, the quarantine listing, the feed) through the same path.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { decode, type Notification } from '@callstate/domain'
+import type * as t from 'io-ts'
+import { decode, type Notification, type TelephonySessionBody } from '@callstate/domain'
+import { describeError } from './describe.js'
 import type { EventType, Position, StoredEvent } from './port.js'
+import { QuarantinedData, ResolvedData } from './vocabulary.js'
 
 export interface ProjectedEvent {
   readonly position: Position
@@ -17,12 +20,14 @@ export interface ProjectedEvent {
   readonly notification: Notification
 }
 
-/** An event in the log that the current decoder cannot read: reported by the runner, never thrown. */
+/** An event in the log that the current decoder cannot read: reported by its reader, never thrown. */
 export interface Undecodable {
   readonly position: Position
   readonly id: string
   readonly reason: string
 }
+
+const undecodable = (e: StoredEvent, reason: string): Undecodable => ({ position: e.position, id: e.id, reason })
 
 /** The event types the read models fold; quarantine and unknown notifications are skipped without decoding. */
 const PROJECTED: ReadonlySet<EventType> = new Set<EventType>([
@@ -34,20 +39,21 @@ const PROJECTED: ReadonlySet<EventType> = new Set<EventType>([
 
 export const isProjected = (e: StoredEvent): boolean => PROJECTED.has(e.type)
 
+/** The stored data as JSON. callstate writes only JSON; anything else was written by another program. */
+export const parseEventData = (e: StoredEvent): E.Either<Undecodable, unknown> =>
+  E.tryCatch(
+    (): unknown => JSON.parse(e.data),
+    (err) => undecodable(e, `stored data is not JSON: ${describeError(err)}`)
+  )
+
+/** A notification event, decoded by the current decoder. */
 export const projectEvent = (e: StoredEvent): E.Either<Undecodable, ProjectedEvent> =>
   pipe(
-    E.tryCatch(
-      (): unknown => JSON.parse(e.data),
-      (err): Undecodable => ({ position: e.position, id: e.id, reason: `not JSON: ${String(err)}` })
-    ),
+    parseEventData(e),
     E.flatMap((json) =>
       pipe(
         decode(json),
-        E.mapLeft((failure): Undecodable => ({
-          position: e.position,
-          id: e.id,
-          reason: failure.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')
-        }))
+        E.mapLeft((failure) => undecodable(e, failure.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')))
       )
     ),
     E.map((decoded): ProjectedEvent => ({
@@ -59,3 +65,28 @@ export const projectEvent = (e: StoredEvent): E.Either<Undecodable, ProjectedEve
       notification: decoded.notification
     }))
   )
+
+/** The telephony session body of a stored event; undefined for any other event, or one that no longer decodes. */
+export const telephonyBodyOf = (e: StoredEvent): TelephonySessionBody | undefined => {
+  if (e.type !== 'TelephonySessionNotification') return undefined
+  const p = projectEvent(e)
+  return E.isRight(p) && p.right.notification.kind === 'telephony-session' ? p.right.notification.body : undefined
+}
+
+const readFact =
+  <A>(codec: t.Decoder<unknown, A>) =>
+  (e: StoredEvent): E.Either<Undecodable, A> =>
+    pipe(
+      parseEventData(e),
+      E.flatMap((json) =>
+        pipe(
+          codec.decode(json),
+          E.mapLeft(() => undecodable(e, 'data does not match its event type'))
+        )
+      )
+    )
+
+/** The data of a `NotificationQuarantined` event. */
+export const readQuarantined = readFact(QuarantinedData)
+/** The data of a `QuarantineResolved` event. */
+export const readResolution = readFact(ResolvedData)

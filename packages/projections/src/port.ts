@@ -5,41 +5,9 @@
  */
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
-/** What a stored event is: the kind of notification, or a quarantine fact. */
-export type EventType =
-  | 'TelephonySessionNotification'
-  | 'PresenceNotification'
-  | 'DetailedPresenceNotification'
-  | 'MessageStoreNotification'
-  | 'UnknownNotification'
-  | 'NotificationQuarantined'
-  | 'QuarantineResolved'
+import { EventType, EventMetadata, NewEvent, Source } from './vocabulary.js'
 
-/** How a notification reached callstate. */
-export type Source = 'webhook' | 'import-file' | 'stdin' | 'quarantine-retry' | 'simulator'
-
-export interface EventMetadata {
-  /** When callstate received it (ISO 8601 UTC). For imported history this is the import time. */
-  readonly receivedAt: string
-  readonly source: Source
-  /** Where exactly: `file.ndjson:12`, `POST /webhook from 127.0.0.1`, ... */
-  readonly sourceRef?: string
-  /** sha256 (hex) of the canonical JSON of the unwrapped envelope (quarantine: of the raw input). */
-  readonly contentHash: string
-  /** webhook | websocket | pn_apns | pn_gcm, when known. */
-  readonly transport?: string
-  /** The notification uuid as received (event ids are UUIDv5 of it). */
-  readonly uuid?: string
-}
-
-export interface NewEvent {
-  /** Deterministic UUID (v5): of the notification uuid, or of the content hash for quarantine entries. */
-  readonly id: string
-  readonly type: EventType
-  /** The payload as a JSON text: the envelope as received for notifications. */
-  readonly data: string
-  readonly metadata: EventMetadata
-}
+export { EventType, EventMetadata, NewEvent, Source }
 
 /**
  * A position in the whole log. Strictly increasing along the log. SQLite: the gap-free global sequence

@@ -5,37 +5,11 @@
  *   letting the client re-serialise it as JSON would not give the same text back.
  * - custom metadata: the port's EventMetadata as JSON.
  */
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { binaryEvent, type EventData } from '@eventstore/db-client'
-import type { NewEvent, StoredEvent } from '@callstate/projections'
-
-export const EventTypeCodec = t.keyof(
-  {
-    TelephonySessionNotification: null,
-    PresenceNotification: null,
-    DetailedPresenceNotification: null,
-    MessageStoreNotification: null,
-    UnknownNotification: null,
-    NotificationQuarantined: null,
-    QuarantineResolved: null
-  },
-  'EventType'
-)
-
-const SourceCodec = t.keyof(
-  { webhook: null, 'import-file': null, stdin: null, 'quarantine-retry': null, simulator: null },
-  'Source'
-)
-
-export const StoredMetadata = t.intersection(
-  [
-    t.type({ receivedAt: t.string, source: SourceCodec, contentHash: t.string }),
-    t.partial({ sourceRef: t.string, transport: t.string, uuid: t.string })
-  ],
-  'StoredMetadata'
-)
+import { EventMetadata, EventType, type NewEvent, type StoredEvent } from '@callstate/projections'
 
 export const toClientEvent = (event: NewEvent): EventData =>
   binaryEvent({
@@ -74,8 +48,8 @@ export const decodeRecord = (
   const commit = commitPosition ?? record.position?.commit
   return pipe(
     E.Do,
-    E.apS('type', pipe(EventTypeCodec.decode(record.type), E.mapLeft(problems))),
-    E.apS('meta', pipe(StoredMetadata.decode(record.metadata), E.mapLeft(problems))),
+    E.apS('type', pipe(EventType.decode(record.type), E.mapLeft(problems))),
+    E.apS('meta', pipe(EventMetadata.decode(record.metadata), E.mapLeft(problems))),
     E.apS('data', dataText(record.data)),
     E.apS('commit', commit === undefined ? E.left('no commit position') : E.right(commit)),
     E.map(({ type, meta, data, commit }) => ({

@@ -9,7 +9,7 @@ import { streams, type EventType, type NewEvent, type Source, describeError } fr
 import { ArraySplitter } from './array-splitter.js'
 import { contentHash } from './content-hash.js'
 import { notificationEventId, quarantineEventId, sha256Hex } from './ids.js'
-import type { QuarantinedData, QuarantineReason } from './quarantine-entry.js'
+import type { QuarantinedData, QuarantineReason } from '@callstate/projections'
 import type { RawItem } from './readers.js'
 
 export interface PreparedNotification {

@@ -36,7 +36,6 @@ export {
   quarantineItemJson,
   retryQuarantine
 } from './quarantine.js'
-export { QuarantinedData, QuarantineReason, ResolvedData } from './quarantine-entry.js'
 export { CALLSTATE_NAMESPACE, notificationEventId, quarantineEventId, resolutionEventId } from './ids.js'
 export { contentHash } from './content-hash.js'
 export { type WorkerFailure, defaultWorkers } from './import-stream.js'

@@ -12,7 +12,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { AppendRequest, AppendResult, EventStore, NewEvent, StoreFailure } from '@callstate/projections'
 import { streams } from '@callstate/projections'
 import { classify, quarantineEntry, type Prepared, type PreparedNotification } from './classify.js'
-import type { QuarantineReason } from './quarantine-entry.js'
+import type { QuarantineReason } from '@callstate/projections'
 import type { RawItem } from './readers.js'
 
 export type ItemOutcome =

@@ -5,12 +5,20 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import type { EventStore, NewEvent, StoredEvent, StoreFailure } from '@callstate/projections'
-import { streams } from '@callstate/projections'
+import {
+  readQuarantined,
+  readResolution,
+  readWholeStream,
+  streams,
+  type EventStore,
+  type NewEvent,
+  type QuarantineReason,
+  type ResolvedData,
+  type StoredEvent,
+  type StoreFailure
+} from '@callstate/projections'
 import { resolutionEventId, sha256Hex } from './ids.js'
 import { ingest, type ItemOutcome } from './ingest.js'
-import { QuarantinedData, ResolvedData, type QuarantineReason } from './quarantine-entry.js'
-import { describeError } from '@callstate/projections'
 
 export interface QuarantineItem {
   /** Id of the `NotificationQuarantined` event. */
@@ -34,37 +42,11 @@ export interface QuarantineListing {
   readonly unreadable: ReadonlyArray<{ readonly id: string; readonly position: number; readonly problem: string }>
 }
 
-const PAGE = 5000
 const PREVIEW = 80
 
 export const previewOf = (raw: string): string => {
   const flat = raw.replace(/\s+/g, ' ').trim()
   return flat.length > PREVIEW ? `${flat.slice(0, PREVIEW - 1)}…` : flat
-}
-
-/** The whole quarantine stream, page by page. */
-const readQuarantineStream = (store: EventStore): TE.TaskEither<StoreFailure, StoredEvent[]> => {
-  const from = (revision: number, acc: StoredEvent[]): TE.TaskEither<StoreFailure, StoredEvent[]> =>
-    pipe(
-      store.readStream(streams.quarantine, { fromRevision: revision, limit: PAGE }),
-      TE.flatMap((page) => {
-        acc.push(...page)
-        const last = page[page.length - 1]
-        return page.length < PAGE || last === undefined ? TE.right(acc) : from(last.revision + 1, acc)
-      })
-    )
-  return from(0, [])
-}
-
-const parseData = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, text: string): E.Either<string, A> => {
-  try {
-    return pipe(
-      codec.decode(JSON.parse(text)),
-      E.mapLeft(() => 'data does not match its event type')
-    )
-  } catch (e) {
-    return E.left(describeError(e))
-  }
 }
 
 /** Folds the quarantine stream into its entries, each marked resolved when a resolution names it. */
@@ -73,16 +55,16 @@ export const quarantineListing = (events: ReadonlyArray<StoredEvent>): Quarantin
   const unreadable: { id: string; position: number; problem: string }[] = []
   for (const ev of events) {
     if (ev.type !== 'QuarantineResolved') continue
-    const data = parseData(ResolvedData, ev.data)
+    const data = readResolution(ev)
     if (E.isRight(data)) resolutions.set(data.right.quarantineId, data.right)
-    else unreadable.push({ id: ev.id, position: ev.position, problem: data.left })
+    else unreadable.push({ id: ev.id, position: ev.position, problem: data.left.reason })
   }
   const items: QuarantineItem[] = []
   for (const ev of events) {
     if (ev.type !== 'NotificationQuarantined') continue
-    const data = parseData(QuarantinedData, ev.data)
+    const data = readQuarantined(ev)
     if (E.isLeft(data)) {
-      unreadable.push({ id: ev.id, position: ev.position, problem: data.left })
+      unreadable.push({ id: ev.id, position: ev.position, problem: data.left.reason })
       continue
     }
     const d = data.right
@@ -123,7 +105,7 @@ export const quarantineItemJson = (i: QuarantineItem) => ({
 })
 
 export const listQuarantine = (store: EventStore): TE.TaskEither<StoreFailure, QuarantineListing> =>
-  pipe(readQuarantineStream(store), TE.map(quarantineListing))
+  pipe(readWholeStream(store, streams.quarantine), TE.map(quarantineListing))
 
 export interface RetryItem {
   readonly id: string

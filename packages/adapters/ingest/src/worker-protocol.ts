@@ -4,9 +4,8 @@
  * version of this file, or a bug, shows up as a failure rather than as bad events in the log.
  */
 import { MessagePort } from 'node:worker_threads'
-import type { EventMetadata, EventType, NewEvent, Source } from '@callstate/projections'
+import { EventType, NewEvent, QuarantineReason, Source, type EventMetadata } from '@callstate/projections'
 import type { Prepared } from './classify.js'
-import { QuarantineReason, QuarantineSource } from './quarantine-entry.js'
 
 /** Given to each worker when it starts: what every `sourceRef` is prefixed with, and the source. */
 export interface WorkerSetup {
@@ -69,44 +68,22 @@ export const encodeReply = (prepared: ReadonlyArray<Prepared>): ClassifyReply =>
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 const isString = (u: unknown): u is string => typeof u === 'string'
-const optionalString = (u: unknown): u is string | undefined => u === undefined || typeof u === 'string'
 
-const EVENT_TYPES: Record<EventType, true> = {
-  TelephonySessionNotification: true,
-  PresenceNotification: true,
-  DetailedPresenceNotification: true,
-  MessageStoreNotification: true,
-  UnknownNotification: true,
-  NotificationQuarantined: true,
-  QuarantineResolved: true
-}
-const isEventType = (u: unknown): u is EventType => isString(u) && Object.hasOwn(EVENT_TYPES, u)
 
 export const isWorkerData = (u: unknown): u is WorkerData =>
-  isRecord(u) && isString(u['name']) && QuarantineSource.is(u['source']) && u['replies'] instanceof MessagePort
+  isRecord(u) && isString(u['name']) && Source.is(u['source']) && u['replies'] instanceof MessagePort
 
 export const isClassifyRequest = (u: unknown): u is ClassifyRequest =>
   isRecord(u) && u['bytes'] instanceof Uint8Array && Number.isSafeInteger(u['firstLine']) && isString(u['receivedAt'])
 
-const isMetadata = (u: unknown): u is EventMetadata =>
-  isRecord(u) &&
-  isString(u['receivedAt']) &&
-  QuarantineSource.is(u['source']) &&
-  isString(u['contentHash']) &&
-  optionalString(u['sourceRef']) &&
-  optionalString(u['transport']) &&
-  optionalString(u['uuid'])
-
-const isNewEvent = (u: unknown): u is NewEvent =>
-  isRecord(u) && isString(u['id']) && isEventType(u['type']) && isString(u['data']) && isMetadata(u['metadata'])
 
 export const isPrepared = (u: unknown): u is Prepared => {
-  if (!isRecord(u) || !isString(u['sourceRef']) || !isNewEvent(u['event'])) return false
+  if (!isRecord(u) || !isString(u['sourceRef']) || !NewEvent.is(u['event'])) return false
   switch (u['_tag']) {
     case 'notification':
       return (
         isString(u['raw']) &&
-        QuarantineSource.is(u['source']) &&
+        Source.is(u['source']) &&
         isString(u['stream']) &&
         isString(u['uuid']) &&
         isString(u['contentHash'])
@@ -157,7 +134,7 @@ export const decodeReply = (u: unknown, receivedAt: string, source: Source): Pre
       !isString(uuid) ||
       !isString(contentHash) ||
       !isString(id) ||
-      !isEventType(type) ||
+      !EventType.is(type) ||
       !isString(data) ||
       !isText(transport)
     )

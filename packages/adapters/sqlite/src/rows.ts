@@ -3,29 +3,12 @@
  * offers, and checked field by field: what comes out of the file is data from outside, so nothing is cast.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { EventMetadata, EventType, NewEvent, Source, StoredEvent } from '@callstate/projections'
+import { EventType, Source, type EventMetadata, type NewEvent, type StoredEvent } from '@callstate/projections'
 
 /** The column order of every SELECT; `decodeRow` reads the same order. */
 export const COLUMNS =
   'position, id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid'
 
-// Records keyed by the port's unions: a value added to the port fails to compile here until the store knows it.
-const EVENT_TYPES: Record<EventType, true> = {
-  TelephonySessionNotification: true,
-  PresenceNotification: true,
-  DetailedPresenceNotification: true,
-  MessageStoreNotification: true,
-  UnknownNotification: true,
-  NotificationQuarantined: true,
-  QuarantineResolved: true
-}
-const SOURCES: Record<Source, true> = {
-  webhook: true,
-  'import-file': true,
-  stdin: true,
-  'quarantine-retry': true,
-  simulator: true
-}
 /** Each metadata field has its column; a field added to `EventMetadata` fails to compile here. */
 export const METADATA_COLUMNS: Record<keyof EventMetadata, string> = {
   receivedAt: 'received_at',
@@ -36,9 +19,6 @@ export const METADATA_COLUMNS: Record<keyof EventMetadata, string> = {
   uuid: 'uuid'
 }
 
-const isEventType = (value: unknown): value is EventType =>
-  typeof value === 'string' && Object.hasOwn(EVENT_TYPES, value)
-const isSource = (value: unknown): value is Source => typeof value === 'string' && Object.hasOwn(SOURCES, value)
 const optionalText = (value: unknown): value is string | null => value === null || typeof value === 'string'
 
 /** Parameters of the INSERT, in its column order. Absent optional metadata is stored as NULL. */
@@ -65,10 +45,10 @@ export const decodeRow = (row: unknown): E.Either<string, StoredEvent> => {
     typeof id !== 'string' ||
     typeof stream !== 'string' ||
     typeof revision !== 'number' ||
-    !isEventType(type) ||
+    !EventType.is(type) ||
     typeof data !== 'string' ||
     typeof receivedAt !== 'string' ||
-    !isSource(source) ||
+    !Source.is(source) ||
     typeof contentHash !== 'string' ||
     !optionalText(sourceRef) ||
     !optionalText(transport) ||

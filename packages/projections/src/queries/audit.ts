@@ -1,12 +1,66 @@
 /**
- * The session state after each of a session's notifications, for `audit`: folding the stream in log order
- * (the order they were received in), so a reader sees how each arrival changed the answer.
+ * The audit of one telephony session: its raw notifications in log order, each with its log position and
+ * receive time, what the decoder reads in it (sequence, event time, party statuses), and the session state after
+ * it. Folding in log order (the order they were received in) lets a reader see how each arrival changed the
+ * answer. The CLI (`callstate audit`) and the HTTP API (`GET /sessions/:id/audit`) both answer with this.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { pipe } from 'fp-ts/lib/function.js'
 import { emptySession, evolveSession, type SessionState } from '@callstate/domain'
-import { projectEvent } from '../event.js'
-import type { StoredEvent } from '../port.js'
+import { parseEventData, projectEvent } from '../event.js'
+import { streams, type EventStore, type StoredEvent } from '../port.js'
+import { notFound, type QueryFailure } from './failure.js'
+import { readWholeStream } from './known-at.js'
 import { sessionView, type SessionView } from './view.js'
+
+export interface AuditEntry {
+  readonly position: number
+  readonly revision: number
+  readonly id: string
+  readonly type: string
+  readonly receivedAt: string
+  readonly source: string
+  readonly sourceRef?: string
+  /** From the decoded notification; absent when the stored data no longer decodes (see `problem`). */
+  readonly sequence?: number
+  readonly eventTime?: string
+  /** `party-id: StatusCode[/reason]` for each party the notification carries. */
+  readonly parties?: ReadonlyArray<string>
+  readonly problem?: string
+  /** The notification as stored (parsed JSON; the text itself when it is not JSON). */
+  readonly data: unknown
+  /** The session state after applying this notification (and every earlier one, in log order). */
+  readonly state?: SessionView
+}
+
+/** What one stored event says, read through the event reader. */
+export const auditEntry = (e: StoredEvent): AuditEntry => {
+  const base = {
+    position: e.position,
+    revision: e.revision,
+    id: e.id,
+    type: e.type,
+    receivedAt: e.metadata.receivedAt,
+    source: e.metadata.source,
+    ...(e.metadata.sourceRef !== undefined ? { sourceRef: e.metadata.sourceRef } : {})
+  }
+  const data = parseEventData(e)
+  if (E.isLeft(data)) return { ...base, problem: data.left.reason, data: e.data }
+  const projected = projectEvent(e)
+  if (E.isLeft(projected))
+    return { ...base, problem: 'stored data no longer decodes as a notification', data: data.right }
+  const n = projected.right.notification
+  if (n.kind !== 'telephony-session')
+    return { ...base, problem: `stored data decodes as ${n.kind}, not a telephony session`, data: data.right }
+  return {
+    ...base,
+    sequence: n.body.sequence,
+    ...(n.body.eventTime !== undefined ? { eventTime: n.body.eventTime } : {}),
+    parties: n.body.parties.map((p) => `${p.id}: ${p.status.code}${p.status.reason ? `/${p.status.reason}` : ''}`),
+    data: data.right
+  }
+}
 
 /**
  * One entry per event, in the order given: the session view after applying it (status as stored: no clock
@@ -24,3 +78,23 @@ export const statesAfterEach = (
     return sessionView(state, state.status)
   })
 }
+
+/** The session's audit; `NotFound` when the log holds no notification of it. */
+export const auditTrail = (
+  store: EventStore,
+  telephonySessionId: string
+): TE.TaskEither<QueryFailure, ReadonlyArray<AuditEntry>> =>
+  pipe(
+    readWholeStream(store, streams.session(telephonySessionId)),
+    TE.mapLeft((f): QueryFailure => f),
+    TE.flatMap((events) => {
+      if (events.length === 0) return TE.left(notFound(`no notification of telephony session ${telephonySessionId}`))
+      const states = statesAfterEach(telephonySessionId, events)
+      return TE.right(
+        events.map((e, i) => {
+          const state = states[i]
+          return state === undefined ? auditEntry(e) : { ...auditEntry(e), state }
+        })
+      )
+    })
+  )

@@ -1,6 +1,6 @@
 /**
- * What the live feed (`GET /feed`) says about one log event: the pure part, from a telephony notification and
- * its session's earlier events to at most one SSE event.
+ * What the live feed (`GET /feed`) says about one log event: from a telephony notification and its session's
+ * earlier events to at most one feed event (the HTTP face frames it as Server-Sent Events).
  *
  * Event names (the SSE `event:` field):
  * - `call-state`: a session's state changed; data is a `FeedCall` (`status` is the stored live status:
@@ -12,18 +12,15 @@
  * event; a notification that changes nothing (a copy from a second subscription, a late duplicate fact)
  * gives none.
  */
-import * as E from 'fp-ts/lib/Either.js'
-import * as J from 'fp-ts/lib/Json.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import {
   canonicalJson,
-  decode,
   emptySession,
   evolveSession,
   type SessionState,
   type TelephonySessionBody
 } from '@callstate/domain'
-import type { PartyView, StoredEvent } from '@callstate/projections'
+import type { StoredEvent } from '../port.js'
+import { partyView, type PartyView } from './view.js'
 
 /** A party as the feed shows it: the session API's party view without its history (`call-ended` records). */
 export type FeedParty = Omit<PartyView, 'history'>
@@ -47,29 +44,12 @@ export interface FeedEvent {
   readonly data: FeedCall
 }
 
-/** The telephony body of a stored event, or undefined for any other event (or one that no longer decodes). */
-export const telephonyBody = (event: StoredEvent): TelephonySessionBody | undefined => {
-  if (event.type !== 'TelephonySessionNotification') return undefined
-  // Stored notifications decoded once on the way in; one that no longer does (a newer, stricter decoder) is
-  // not a telephony event the feed can describe. The log (callstate log / audit) still shows it.
-  const decoded = pipe(J.parse(event.data), E.flatMap(decode))
-  return E.isRight(decoded) && decoded.right.notification.kind === 'telephony-session'
-    ? decoded.right.notification.body
-    : undefined
-}
-
+/** The session view's party, without its history: one formatting for /sessions and /feed. */
 const parties = (state: SessionState): FeedParty[] =>
-  state.parties.map((p) => ({
-    id: p.id,
-    extensionId: p.extensionId,
-    direction: p.direction,
-    from: p.from,
-    to: p.to,
-    status: p.status,
-    reason: p.reason,
-    outcome: p.outcome,
-    metrics: p.metrics
-  }))
+  state.parties.map((p) => {
+    const { history: _history, ...party } = partyView(p)
+    return party
+  })
 
 /** The part of a state a feed client sees; two states with the same summary are "no change". */
 const summary = (state: SessionState) => ({
@@ -109,6 +89,3 @@ export const feedEventOf = (
     }
   }
 }
-
-/** The SSE text of one event. */
-export const sseText = (e: FeedEvent): string => `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`

@@ -5,7 +5,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import { auditTrail, type AuditEntry } from '@callstate/projections'
-import { failure, out, storeFailure, withStore, tableStyle } from '../run.js'
+import { queryFailure } from '../cli-support.js'
+import { failure, out, withStore, tableStyle } from '../run.js'
 
 const table = (entries: ReadonlyArray<AuditEntry>): string => {
   const t = new Table({ head: ['position', 'received', 'seq', 'event time', 'parties'], ...tableStyle() })
@@ -32,8 +33,10 @@ Examples:
     .action((id: string, _opts: unknown, cmd: Command) =>
       withStore(cmd, async (store, options) => {
         const trail = await auditTrail(store, id)()
-        if (E.isLeft(trail)) return E.left(storeFailure(trail.left))
-        if (trail.right.length === 0) return E.left(failure(`not found: no notification of telephony session ${id}`))
+        if (E.isLeft(trail))
+          return E.left(
+            trail.left._tag === 'NotFound' ? failure(`not found: ${trail.left.message}`) : queryFailure(trail.left)
+          )
         if (options.json) out(JSON.stringify(trail.right, null, 2))
         else {
           out(`Telephony session ${id}: ${trail.right.length} notification(s)`)

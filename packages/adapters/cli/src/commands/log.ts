@@ -5,22 +5,17 @@ import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
-import type { EventStore, StoredEvent, StoreFailure } from '@callstate/projections'
+import { parseEventData, type EventStore, type StoredEvent, type StoreFailure } from '@callstate/projections'
+import { pipe } from 'fp-ts/lib/function.js'
 import { globalOptions, nonNegativeInt, out, run, storeFailure, useStore, tableStyle } from '../run.js'
 
 const DEFAULT_LIMIT = 100
 
-/** The stored data, parsed; data that is not JSON (never written by callstate) is shown as its text. */
-export const parsedData = (data: string): unknown => {
-  try {
-    return JSON.parse(data)
-  } catch {
-    // Shown as text rather than hidden: the caller sees exactly what the store holds.
-    return data
-  }
-}
-
-export const eventJson = (e: StoredEvent) => ({
+/**
+ * One event as `--json` prints it. Data that is not JSON (never written by callstate) is shown as its text rather
+ * than hidden: the caller sees exactly what the store holds.
+ */
+const eventJson = (e: StoredEvent) => ({
   position: e.position,
   stream: e.stream,
   revision: e.revision,
@@ -28,7 +23,10 @@ export const eventJson = (e: StoredEvent) => ({
   id: e.id,
   receivedAt: e.metadata.receivedAt,
   metadata: e.metadata,
-  data: parsedData(e.data)
+  data: pipe(
+    parseEventData(e),
+    E.getOrElse((): unknown => e.data)
+  )
 })
 
 /**

@@ -1,6 +1,6 @@
 /**
  * `GET /feed`: Server-Sent Events, a live stream of call-state changes and ended-call records (event names
- * and data: ../feed-events.ts). Each event's `id:` is its log position; a client resumes after a position
+ * and data: feed.ts in @callstate/projections). Each event's `id:` is its log position; a client resumes after a position
  * with the `Last-Event-ID` header (what EventSource sends on reconnect; it wins over `?from=`) or `?from=`.
  * Without either, the feed starts at the current end of the log (live changes only); `?from=0` replays it all.
  *
@@ -10,11 +10,20 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
-import type { EventStore, StoredEvent, Subscription } from '@callstate/projections'
+import {
+  feedEventOf,
+  telephonyBodyOf,
+  type EventStore,
+  type FeedEvent,
+  type StoredEvent,
+  type Subscription
+} from '@callstate/projections'
 import { ApiErrorRef, apiError } from '../errors.js'
-import { feedEventOf, sseText, telephonyBody } from '../feed-events.js'
 
 const KEEPALIVE_MS = 15_000
+
+/** The SSE text of one event. */
+const sseText = (e: FeedEvent): string => `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`
 
 export interface FeedOptions {
   readonly store: EventStore
@@ -27,7 +36,7 @@ const earlierBodies = async (store: EventStore, event: StoredEvent) => {
   const stream = await store.readStream(event.stream)()
   return E.map((events: ReadonlyArray<StoredEvent>) =>
     events.flatMap((e) => {
-      const body = e.position < event.position ? telephonyBody(e) : undefined
+      const body = e.position < event.position ? telephonyBodyOf(e) : undefined
       return body === undefined ? [] : [body]
     })
   )(stream)
@@ -109,7 +118,7 @@ export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions)
         onEvents: async (events) => {
           for (const event of events) {
             if (res.destroyed) return
-            const body = telephonyBody(event)
+            const body = telephonyBodyOf(event)
             if (body === undefined) continue
             const earlier = await earlierBodies(store, event)
             if (E.isLeft(earlier)) {

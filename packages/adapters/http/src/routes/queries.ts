@@ -18,15 +18,12 @@ import {
   queryPresence,
   queryPresenceAt,
   querySession,
-  readWholeStream,
-  statesAfterEach,
-  streams,
+  auditTrail,
   type QueryDeps,
   type QueryFailure,
   type QueryTime,
   type SessionPage
 } from '@callstate/projections'
-import { auditEntry } from '@callstate/projections'
 import { ApiErrorRef, apiError } from '../errors.js'
 import { AuditEntrySchema, PresenceAtSchema, PresenceTimelineSchema, pageParams, timeParams } from '../schemas.js'
 
@@ -216,20 +213,7 @@ export const registerQueries = (app: FastifyInstance, { deps, now, staleAfterMs 
       }
     },
     async (request, reply) => {
-      const id = request.params.id
-      return answer(
-        reply,
-        pipe(
-          readWholeStream(deps.store, streams.session(id)),
-          TE.mapLeft((f): QueryFailure => f),
-          TE.flatMap((events) => {
-            if (events.length === 0)
-              return TE.left<QueryFailure>({ _tag: 'NotFound', message: `no notification of telephony session ${id}` })
-            const states = statesAfterEach(id, events)
-            return TE.right(events.map((e, i) => ({ ...auditEntry(e), state: states[i] })))
-          })
-        )
-      )
+      return answer(reply, auditTrail(deps.store, request.params.id))
     }
   )
 
