@@ -25,7 +25,9 @@ const STALE_AFTER_MS = 4 * 3600 * 1000
 const opened = openSqliteStore({ dataDir })
 if (E.isLeft(opened)) throw new Error(`cannot open the store: ${JSON.stringify(opened.left)}`)
 const store = opened.right
-const readModels = openReadModels({ dataDir })
+const readModelsOpened = openReadModels({ dataDir })
+if (E.isLeft(readModelsOpened)) throw new Error(`cannot open the read models: ${readModelsOpened.left.cause}`)
+const readModels = readModelsOpened.right
 const deps = { store, readModels }
 // The read models must be caught up with the log (fast when the rebuild benchmark has just run).
 const caughtUp = await createRunner(store, readModels).catchUp()()

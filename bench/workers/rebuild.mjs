@@ -18,7 +18,9 @@ const workers = Number(workersText ?? 1)
 const opened = openSqliteStore({ dataDir })
 if (E.isLeft(opened)) throw new Error(`cannot open the store: ${JSON.stringify(opened.left)}`)
 const store = opened.right
-const readModels = openReadModels({ dataDir })
+const readModelsOpened = openReadModels({ dataDir })
+if (E.isLeft(readModelsOpened)) throw new Error(`cannot open the read models: ${readModelsOpened.left.cause}`)
+const readModels = readModelsOpened.right
 
 let memory
 let lastNote = 0

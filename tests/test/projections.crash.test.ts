@@ -67,7 +67,8 @@ const dir = process.argv[1]
 const store = openSqliteStore({ dataDir: dir })
 if (store._tag !== 'Right') process.exit(3)
 const rm = openReadModels({ dataDir: dir })
-await createRunner(store.right, rm, { batchSize: 500 }).catchUp()()
+if (rm._tag !== 'Right') process.exit(4)
+await createRunner(store.right, rm.right, { batchSize: 500 }).catchUp()()
 process.exit(0)
 `
 
@@ -109,11 +110,15 @@ test('kill -9 during catch-up, then restart: same digest as a clean rebuild', as
   assert.is(stderr, '')
   assert.ok(killedAt > 0 && killedAt < SESSIONS * STEPS.length, `killed part-way (checkpoint ${killedAt})`)
 
-  const live = openReadModels({ dataDir: dir })
+  const liveOpened = openReadModels({ dataDir: dir })
+  if (E.isLeft(liveOpened)) throw new Error('read models')
+  const live = liveOpened.right
   const resumed = await createRunner(store, live).catchUp()()
   assert.ok(E.isRight(resumed))
   assert.ok(live.meta().every((m) => m.checkpoint === SESSIONS * STEPS.length))
-  const scratch = openReadModels({ file: path.join(dir, 'scratch.db') })
+  const scratchOpened = openReadModels({ file: path.join(dir, 'scratch.db') })
+  if (E.isLeft(scratchOpened)) throw new Error('scratch read models')
+  const scratch = scratchOpened.right
   const clean = await rebuild(store, scratch)()
   if (E.isLeft(clean)) throw new Error('rebuild')
   assert.is(live.digest(), clean.right.digest)

@@ -70,7 +70,9 @@ failure('a closed store: POST gets 503 (with Retry-After), health says unavailab
   const opened = openSqliteStore({ dataDir })
   if (E.isLeft(opened)) throw new Error('cannot open store')
   const store = opened.right
-  const readModels = openReadModels({ dataDir })
+  const readModelsOpened = openReadModels({ dataDir })
+  if (E.isLeft(readModelsOpened)) throw new Error('cannot open read models')
+  const readModels = readModelsOpened.right
   const server = await buildServer(
     { webhookPath: '/webhook', bodyLimit: 1 << 20, staleAfterMs: 3_600_000 },
     {

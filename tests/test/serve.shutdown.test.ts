@@ -2,6 +2,7 @@
  * SIGTERM during load, against the real `callstate serve` binary: every notification that was answered 200 is
  * in the log exactly once, the process exits 0, and a restart resumes the projections from their checkpoint.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { openReadModels } from '@callstate/readmodels'
@@ -66,7 +67,9 @@ shutdown('every acknowledged notification is stored exactly once; exit 0; restar
   )
 
   // The projections' checkpoints were committed before the exit (with the rows they cover).
-  const readModels = openReadModels({ dataDir })
+  const readModelsOpened = openReadModels({ dataDir })
+  if (E.isLeft(readModelsOpened)) throw new Error(`cannot open read models: ${readModelsOpened.left.cause}`)
+  const readModels = readModelsOpened.right
   const saved = readModels.meta().map((m) => m.checkpoint)
   readModels.close()
   assert.equal(saved.length, 3)

@@ -230,7 +230,14 @@ test('opening a file another process is creating waits for its lock instead of f
   fs.writeFileSync(script, CREATOR)
   for (const [file, openIt] of [
     ['events.db', () => open(dataDir).close()],
-    ['readmodels.db', () => openReadModels({ file: path.join(dataDir, 'readmodels.db') }).close()]
+    [
+      'readmodels.db',
+      () => {
+        const opened = openReadModels({ file: path.join(dataDir, 'readmodels.db') })
+        if (E.isLeft(opened)) throw new Error(`open failed: ${JSON.stringify(opened.left)}`)
+        opened.right.close()
+      }
+    ]
   ] as const) {
     const child = spawn(process.execPath, [script, path.join(dataDir, file), '300'], {
       cwd: path.join(here, '..'),

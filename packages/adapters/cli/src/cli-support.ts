@@ -12,7 +12,6 @@ import {
   type QueryFailure,
   type QueryTime,
   type RequestFailure,
-  describeError,
   describeRequestFailure
 } from '@callstate/projections'
 import { describeStoreFailure, failure, usage, withStore, type CliFailure, type GlobalOptions } from './run.js'
@@ -42,11 +41,9 @@ export const useReadModels = async <A>(
   options: GlobalOptions,
   body: (readModels: SqliteReadModelStore) => Promise<E.Either<CliFailure, A>>
 ): Promise<E.Either<CliFailure, A>> => {
-  const opened = E.tryCatch(
-    () => openReadModels({ dataDir: options.dataDir }),
-    (e) => failure(`cannot open the read models in ${options.dataDir}: ${describeError(e)}`)
-  )
-  if (E.isLeft(opened)) return opened
+  const opened = openReadModels({ dataDir: options.dataDir })
+  if (E.isLeft(opened))
+    return E.left(failure(`cannot open the read models in ${options.dataDir}: ${opened.left.cause}`))
   try {
     return await body(opened.right)
   } finally {

@@ -10,7 +10,6 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type pino from 'pino'
 import {
   createRunner,
-  type ReadModelStore,
   type StoreFailure,
   type Subscription,
   describeError,
@@ -75,10 +74,10 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const store = opened.right
 
   // Read models are local to this node (readmodels.db in the data directory), whichever store holds the log.
-  const readModelsOpened = E.tryCatch((): ReadModelStore => openReadModels({ dataDir: options.dataDir }), describeError)
+  const readModelsOpened = openReadModels({ dataDir: options.dataDir })
   if (E.isLeft(readModelsOpened)) {
     await store.close()
-    return E.left({ _tag: 'ReadModelsFailed', message: `cannot open the read models: ${readModelsOpened.left}` })
+    return E.left({ _tag: 'ReadModelsFailed', message: `cannot open the read models: ${readModelsOpened.left.cause}` })
   }
   const readModels = readModelsOpened.right
   const runner = createRunner(store, readModels)

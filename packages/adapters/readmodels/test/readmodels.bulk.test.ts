@@ -7,8 +7,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import Database from 'better-sqlite3'
 import { createRunner, rebuild } from '@callstate/projections'
-import { openReadModels, READ_MODELS_FILE } from '../src/index.js'
-import { importValues, openBoth, payload, right, shuffle, tempDir } from './readmodels.support.js'
+import { READ_MODELS_FILE } from '../src/index.js'
+import { importValues, openBoth, openedReadModels, payload, right, shuffle, tempDir } from './readmodels.support.js'
 
 const indexes = (file: string): string[] => {
   const db = new Database(file, { readonly: true })
@@ -43,7 +43,7 @@ test('a bulk rebuild, in any batch size, has the digest and the indexes of the l
     assert.equal(indexes(file), named, `indexes after batch size ${String(batchSize)}`)
   }
   // A scratch file (what `verify` rebuilds into) likewise.
-  const scratch = openReadModels({ file: `${dir}/scratch.db` })
+  const scratch = openedReadModels({ file: `${dir}/scratch.db` })
   assert.is((await right(rebuild(store, scratch))).digest, digest)
   assert.equal(indexes(`${dir}/scratch.db`), named)
   scratch.close()
@@ -58,7 +58,7 @@ test('stopped in bulk mode: reopening puts the indexes back, and the rows still 
   assert.type(finish, 'function')
   assert.ok(!indexes(file).includes('rm_calls_extension'), 'bulk mode dropped the secondary indexes')
   readModels.close() // never finished: as if the process had been killed
-  const reopened = openReadModels({ file })
+  const reopened = openedReadModels({ file })
   assert.equal(indexes(file), named)
   assert.is(reopened.digest(), digest)
   reopened.close()

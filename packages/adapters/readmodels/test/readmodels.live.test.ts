@@ -5,8 +5,17 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createRunner, rebuild, type ProjectionName } from '@callstate/projections'
-import { openReadModels } from '../src/index.js'
-import { caughtUp, following, importValues, openBoth, payload, right, shuffle, tempDir } from './readmodels.support.js'
+import {
+  caughtUp,
+  following,
+  importValues,
+  openBoth,
+  openedReadModels,
+  payload,
+  right,
+  shuffle,
+  tempDir
+} from './readmodels.support.js'
 
 test('live digest equals rebuild digest after a mixed import in chunks', async () => {
   const dir = tempDir()
@@ -23,7 +32,7 @@ test('live digest equals rebuild digest after a mixed import in chunks', async (
   const live = readModels.digest()
   assert.ok(readModels.listSessions({ limit: 10 }).length >= 4, 'sessions were projected live')
 
-  const scratch = openReadModels({ file: `${dir}/scratch.db` })
+  const scratch = openedReadModels({ file: `${dir}/scratch.db` })
   const rebuilt = await right(rebuild(store, scratch))
   assert.is(rebuilt.digest, live)
   assert.is(rebuilt.events, await right(store.head()))
@@ -43,7 +52,7 @@ test('a follower whose read model is reset under it (a rebuild in another proces
   await caughtUp(follower)
 
   // Another process starts a rebuild: it empties the read models (checkpoints back to 0) in its own transaction.
-  const other = openReadModels({ dataDir: dir })
+  const other = openedReadModels({ dataDir: dir })
   for (const m of other.meta()) other.reset(m.projection as ProjectionName, m.version)
   // New notifications arrive while that rebuild has not replayed anything yet: the follower must not apply
   // them on top of the emptied read model and move the checkpoint past everything the rebuild has still to do.
@@ -53,7 +62,7 @@ test('a follower whose read model is reset under it (a rebuild in another proces
   await sub.close()
   assert.equal(errors, [])
 
-  const scratch = openReadModels({ file: `${dir}/scratch.db` })
+  const scratch = openedReadModels({ file: `${dir}/scratch.db` })
   const rebuilt = await right(rebuild(store, scratch))
   assert.is(readModels.digest(), rebuilt.digest)
   const ids = (rm: typeof readModels) => rm.listSessions({ limit: 10 }).map((r) => r.telephonySessionId)

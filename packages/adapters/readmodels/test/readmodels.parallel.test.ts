@@ -11,11 +11,20 @@ import * as assert from 'uvu/assert'
 import * as E from 'fp-ts/lib/Either.js'
 import { createRunner, rebuild, streams } from '@callstate/projections'
 import Database from 'better-sqlite3'
-import { openReadModels, rebuildInParallel, rebuildReadModels } from '../src/index.js'
+import { rebuildInParallel, rebuildReadModels } from '../src/index.js'
 import { digestInWorker } from '../src/parallel/rebuild.js'
 import { shardOf } from '@callstate/sqlite'
 import { DEFAULT_OPTIONS, simulateLines } from '@callstate/simulator'
-import { caughtUp, following, importValues, openBoth, payload, right, tempDir } from './readmodels.support.js'
+import {
+  caughtUp,
+  following,
+  importValues,
+  openBoth,
+  openedReadModels,
+  payload,
+  right,
+  tempDir
+} from './readmodels.support.js'
 
 const simulated = (calls: number, seed: number): unknown[] =>
   [...simulateLines({ ...DEFAULT_OPTIONS, calls, seed, duplicateRate: 0.05, reorderRate: 0.1 })].map((line): unknown =>
@@ -37,10 +46,10 @@ const scratchFiles = (dir: string): string[] => readdirSync(dir).filter((n) => n
 test('2 and 3 workers give the rows, digest and report of the sequential rebuild', async () => {
   const { dir, store, readModels } = await populated()
   const live = readModels.digest()
-  const sequential = await right(rebuild(store, openReadModels({ file: path.join(dir, 'sequential.db') })))
+  const sequential = await right(rebuild(store, openedReadModels({ file: path.join(dir, 'sequential.db') })))
   assert.is(sequential.digest, live)
   for (const workers of [2, 3]) {
-    const target = openReadModels({ file: path.join(dir, `parallel-${workers}.db`) })
+    const target = openedReadModels({ file: path.join(dir, `parallel-${workers}.db`) })
     const progress: number[] = []
     const parallel = await right(
       rebuildInParallel(store, target, { workers, onProgress: (checkpoint) => progress.push(checkpoint) })
@@ -67,7 +76,7 @@ test('the digest worker takes the digest of files that partition the rows as if 
   const { dir, store, readModels } = await populated()
   // Every table's rows dealt alternately into two files, so the keys of each file interleave with the other's.
   const halves = [path.join(dir, 'even.db'), path.join(dir, 'odd.db')]
-  for (const file of halves) openReadModels({ file }, { scratch: true }).close()
+  for (const file of halves) openedReadModels({ file }, { scratch: true }).close()
   const db = new Database(readModels.file)
   halves.forEach((file, i) => db.prepare(`ATTACH DATABASE ? AS half${i}`).run(file))
   for (const table of ['rm_sessions', 'rm_session_extensions', 'rm_calls', 'rm_presence', 'rm_messages'])
@@ -198,7 +207,7 @@ test('scratch files of a rebuild whose process is gone are removed; a running on
 test('a follower on the same file keeps every event across a parallel rebuild that swaps under it', async () => {
   const { dir, store, readModels } = await populated()
   const { runner: follower, errors, subscription: sub } = following(store, readModels, 50)
-  const other = openReadModels({ dataDir: dir })
+  const other = openedReadModels({ dataDir: dir })
   const rebuilding = rebuildInParallel(store, other, { workers: 2 })()
   // Notifications keep arriving while the workers replay: the swap moves the checkpoint back under the follower.
   await importValues(store, simulated(40, 8), '2026-01-05T13:00:00.000Z')
@@ -207,7 +216,7 @@ test('a follower on the same file keeps every event across a parallel rebuild th
   await caughtUp(follower)
   await sub.close()
   assert.equal(errors, [])
-  const scratch = openReadModels({ file: path.join(dir, 'scratch.db') })
+  const scratch = openedReadModels({ file: path.join(dir, 'scratch.db') })
   assert.is(readModels.digest(), (await right(rebuild(store, scratch))).digest)
   scratch.close()
   other.close()

@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert'
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { createRunner } from '@callstate/projections'
-import { openReadModels, READ_MODELS_FILE } from '../src/index.js'
-import { importValues, openBoth, payload, right, tempDir } from './readmodels.support.js'
+import { READ_MODELS_FILE } from '../src/index.js'
+import { importValues, openBoth, openedReadModels, payload, right, tempDir } from './readmodels.support.js'
 
 const keyOf = (fact: string): string => createHash('sha256').update(fact).digest('base64url').slice(0, 22)
 
@@ -41,7 +41,7 @@ test('a file with the old keys is migrated on open: same rows, same digest', asy
   raw.pragma('user_version = 0')
   raw.close()
 
-  const reopened = openReadModels({ dataDir: dir })
+  const reopened = openedReadModels({ dataDir: dir })
   assert.equal(reopened.presence('133165004'), rows)
   assert.is(reopened.digest(), digest)
   // Applying the same facts again adds nothing: old and new keys never sit side by side.

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { createRunner, type EventStore, type ReadModelStore, type Runner } from '@callstate/projections'
 import { openSqliteStore } from '@callstate/sqlite'
 import { ingest } from '@callstate/ingest'
-import { openReadModels } from '../src/index.js'
+import { openReadModels, type ReadModelLocation, type ReadModelOptions } from '../src/index.js'
 
 export const PAYLOADS = `${process.env['CALLSTATE_SHARED_DIR'] ?? '/work/shared'}/payloads`
 
@@ -29,7 +29,14 @@ export const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'callstate-
 export const openBoth = (dataDir: string) => {
   const store = openSqliteStore({ dataDir, pollIntervalMs: 20 })
   if (E.isLeft(store)) throw new Error(`store: ${JSON.stringify(store.left)}`)
-  return { store: store.right, readModels: openReadModels({ dataDir }) }
+  return { store: store.right, readModels: openedReadModels({ dataDir }) }
+}
+
+/** The read models at `location`, which the test expects to open. */
+export const openedReadModels = (location: ReadModelLocation, options?: ReadModelOptions) => {
+  const opened = openReadModels(location, options)
+  if (E.isLeft(opened)) throw new Error(`read models: ${JSON.stringify(opened.left)}`)
+  return opened.right
 }
 
 export const importValues = async (

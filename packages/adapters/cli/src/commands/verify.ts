@@ -45,7 +45,10 @@ Example:
           const { digest: liveDigest, checkpoint } = live.snapshot()
           const file = path.join(options.dataDir, `readmodels.verify-${process.pid}.db`)
           removeDb(file)
-          const scratch = openReadModels({ file })
+          const opened = openReadModels({ file })
+          // Worded as it always was: this failure used to be thrown and reported by main.ts.
+          if (E.isLeft(opened)) return E.left(failure(`unexpected error: ${opened.left.cause}`))
+          const scratch = opened.right
           try {
             const rebuilt = await rebuildReadModels(store, scratch, {
               until: checkpoint,

@@ -34,7 +34,12 @@ const run = async (): Promise<RebuildWorkerMessage> => {
   const opened = openSqliteStore({ dataDir: path.dirname(setup.log), fileName: path.basename(setup.log) })
   if (E.isLeft(opened)) return { kind: 'failed', cause: describeStoreFailure(opened.left) }
   const store = opened.right
-  const scratch = openReadModels({ file: setup.scratch }, { scratch: true })
+  const scratchOpened = openReadModels({ file: setup.scratch }, { scratch: true })
+  if (E.isLeft(scratchOpened)) {
+    await store.close()
+    return { kind: 'failed', cause: scratchOpened.left.cause }
+  }
+  const scratch = scratchOpened.right
   try {
     // The log as this shard sees it: the runner reads it like the whole log.
     const shardLog: EventStore = { ...store, readAll: (after, limit) => store.readShard(after, limit, setup.shard) }
