@@ -69,13 +69,11 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 const isString = (u: unknown): u is string => typeof u === 'string'
 
-
 export const isWorkerData = (u: unknown): u is WorkerData =>
   isRecord(u) && isString(u['name']) && Source.is(u['source']) && u['replies'] instanceof MessagePort
 
 export const isClassifyRequest = (u: unknown): u is ClassifyRequest =>
   isRecord(u) && u['bytes'] instanceof Uint8Array && Number.isSafeInteger(u['firstLine']) && isString(u['receivedAt'])
-
 
 export const isPrepared = (u: unknown): u is Prepared => {
   if (!isRecord(u) || !isString(u['sourceRef']) || !NewEvent.is(u['event'])) return false
