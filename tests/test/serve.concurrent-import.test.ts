@@ -1,6 +1,6 @@
 /**
- * `import` and `serve` may run at the same time on one data directory (the chosen behaviour, README "The
- * notification log"): both append to the one SQLite log under its write lock, and the server's projections
+ * `import` and `serve` may run at the same time on one data directory (the chosen behaviour, docs/log.md "Several
+ * processes"): both append to the one SQLite log under its write lock, and the server's projections
  * pick up the other process's appends by polling. Against the real binaries: an import of real captures runs
  * while webhooks arrive; every notification is stored exactly once and the server answers for the imported calls.
  */

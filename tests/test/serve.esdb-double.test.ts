@@ -1,6 +1,6 @@
 /**
  * The main job with the log in EventStoreDB: `serve` over the EventStoreDB adapter, against the wire-protocol
- * test double (no EventStoreDB server can run here; see README "EventStoreDB"). Real captures posted to the webhook
+ * test double (no EventStoreDB server can run here; see docs/eventstoredb.md). Real captures posted to the webhook
  * land in the EventStoreDB log (once each, even when posted twice), the local SQLite read models follow it, and
  * the query API answers from them, as with the embedded store.
  */

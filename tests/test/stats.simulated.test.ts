@@ -2,7 +2,7 @@
  * `callstate stats` over a generated day (300 calls: queue calls, transfers, park, conference, RingOut,
  * voicemail, device switch, a few never-ending calls; no noise), against numbers computed here from the
  * simulator's --truth file (what the script decided happened), not by the code under test. The counting rules
- * are README "Analytics"'s, written out again below over the truth's plain data.
+ * are docs/analytics.md's, written out again below over the truth's plain data.
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'

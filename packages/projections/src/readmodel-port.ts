@@ -142,7 +142,7 @@ export interface ReadModelStore {
   readonly messages: (extensionId: string) => ReadonlyArray<MessageRow>
   /**
    * sha256 (hex) over a canonical serialisation of every read-model table in key order, excluding the
-   * bookkeeping in rm_meta (versions and checkpoints). See README "Read models and rebuild".
+   * bookkeeping in rm_meta (versions and checkpoints). See docs/read-models.md.
    */
   readonly digest: () => string
   /**

@@ -1,6 +1,6 @@
 /**
  * Aggregates over the real captures 01-03 (decoded and folded for real), against numbers worked out by hand from
- * DOMAIN.md's formulas and the counting rules (README "Analytics").
+ * DOMAIN.md's formulas and the counting rules (docs/analytics.md).
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'

@@ -1,7 +1,7 @@
 /**
  * The counting rules: which calls a session contributes, and to which extension. DOMAIN.md gives per-party
- * metrics and outcomes; a report counts calls, so this file decides how parties become calls. README
- * "Analytics" states the same rules for users.
+ * metrics and outcomes; a report counts calls, so this file decides how parties become calls.
+ * docs/analytics.md states the same rules for users.
  *
  * A call is one telephony session. Per extension (a user's, or a call queue's) it counts once:
  * - the extension's parties in the session (a call switched to the mobile app has two) are merged: direction of

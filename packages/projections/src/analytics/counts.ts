@@ -1,7 +1,7 @@
 /**
  * What one call adds to a stats row, per key. With the extension among the key's dimensions a call counts as
  * that extension's KeyedCall; without it (key `all`, days, hours) the whole session is one call, its keyed
- * calls merged (README "Analytics" has the same definitions):
+ * calls merged (docs/analytics.md has the same definitions):
  * - answered: the call was answered (for any of its extensions);
  * - missed: outcome `missed` (an inbound call that rang and ended unanswered, not sent to voicemail) and not
  *   answered: a call a colleague answered after a transfer is not missed;

@@ -57,7 +57,7 @@ Logs are JSON lines on stdout (one per request; tokens redacted). The listening 
 go to stderr. Without a verification token every notification is accepted: a warning says so at start.
 
 Routes: POST <webhook-path>, GET /calls/active, /sessions, /sessions/:id, /sessions/:id/audit,
-/extensions/:id/presence, /quarantine, /feed (SSE), /health, /metrics, /openapi.json.
+/extensions/:id/presence, /stats, /quarantine, /feed (SSE), /health, /metrics, /openapi.json.
 
 Shutdown (SIGTERM/SIGINT): stops accepting (new requests get 503), finishes in-flight appends, stops the
 projections at a committed checkpoint, exits 0. A second signal exits at once with code 1.

@@ -1,4 +1,4 @@
-/** `callstate stats`: call aggregates by extension, day and hour (README "Analytics" defines every number). */
+/** `callstate stats`: call aggregates by extension, day and hour (docs/analytics.md defines every number). */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
@@ -77,7 +77,7 @@ export const register = (program: Command): void => {
       `
 Rows: {key, calls, inbound, outbound, answered, missed, voicemail, cancelled, transferred, ringMs, talkMs,
 holdMs, avgRingMs, avgTalkMs, avgHoldMs, voicemailsLeft}, sorted by key. Without --by: one row, key "all".
-A call is one telephony session, counted once per key, bucketed by its start. README "Analytics" defines
+A call is one telephony session, counted once per key, bucketed by its start. docs/analytics.md defines
 answered, missed and the queue and RingOut rules. The read models are caught up with the log first.
 
 Examples:

@@ -1,5 +1,5 @@
 /**
- * `GET /stats?from=&to=&by=&tz=`: call aggregates, the rows of `callstate stats --json` (README "Analytics"
+ * `GET /stats?from=&to=&by=&tz=`: call aggregates, the rows of `callstate stats --json` (docs/analytics.md
  * defines every number). Computed per request over a read snapshot of the read models the in-process
  * projections maintain, so the answer includes what the projections have applied (see "visibility delay").
  */
