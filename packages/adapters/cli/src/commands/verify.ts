@@ -46,8 +46,8 @@ Example:
           const file = path.join(options.dataDir, `readmodels.verify-${process.pid}.db`)
           removeDb(file)
           const opened = openReadModels({ file })
-          // Worded as it always was: this failure used to be thrown and reported by main.ts.
-          if (E.isLeft(opened)) return E.left(failure(`unexpected error: ${opened.left.cause}`))
+          if (E.isLeft(opened))
+            return E.left(failure(`cannot open a scratch copy of the read models in ${file}: ${opened.left.cause}`))
           const scratch = opened.right
           try {
             const rebuilt = await rebuildReadModels(store, scratch, {
