@@ -15,7 +15,13 @@ export const OUTCOMES = [
   'completed',
   'transferred',
   'merged',
-  'in-progress'
+  'in-progress',
+  // A queue member's leg that rang and was not answered by that member: not a missed call (session.ts).
+  'not-picked-up',
+  // An IVR or auto-receptionist leg that passed the call on: routing, not a call of that extension (session.ts).
+  'routed',
+  // A party still live when its session went stale: its end never arrived (stale.ts).
+  'unknown-end'
 ] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
@@ -34,6 +40,13 @@ const spanMs = (from: string, to: string): number => {
 }
 
 /**
+ * When talk can start for a party: `null`, from its own Answered (no other party of the session is known);
+ * an instant, the first Answered of another party (the call connected then); `'never'`, other parties are known and
+ * none answered. See `partyMetrics`.
+ */
+export type TalkFrom = string | null | 'never'
+
+/**
  * Ring, talk and hold time of one party from its sequence-ordered history.
  *
  * The history is cut into phases: a phase starts at an entry whose known code differs from the current phase and
@@ -41,13 +54,19 @@ const spanMs = (from: string, to: string): number => {
  * change it (it tells us nothing about whether the party stopped talking). Then:
  * - talk = the Answered phases: each ends at the next Hold, Disconnected, Gone, Parked or VoiceMail (any other
  *   known code, in fact); hold = the Hold phases: each ends at the next Answered or Disconnected (or Parked/Gone).
+ *   Talk never starts before `talkFrom`: a caller's own Answered comes before the callee answers on internal and
+ *   RingOut calls (capture 02), and the span until the far end answers is waiting for an answer, not talk.
  * - ring = the Proceeding phases before the first Answered; no Proceeding gives 0. DOMAIN.md ends ring at the first
  *   Answered or Disconnected; we also end it at any other code that means the endpoint stopped ringing (VoiceMail,
  *   Gone, FaxReceive), so a call that went to voicemail does not count the recording as ringing.
  * - the last phase of a party that has not ended is still open and counts up to `asOf` (the stored state passes the
  *   session's lastEventAt, so it stays clock-free; `sessionAt` passes its `at`).
  */
-export const partyMetrics = (history: ReadonlyArray<HistoryEntry>, asOf: string | null): PartyMetrics => {
+export const partyMetrics = (
+  history: ReadonlyArray<HistoryEntry>,
+  asOf: string | null,
+  talkFrom: TalkFrom = null
+): PartyMetrics => {
   const last = currentEntry(history)
   const openUntil = last !== null && !isFinal(last) ? asOf : null
   const { ringMs, talkMs, holdMs } = phases(history, openUntil).reduce<PartyMetrics & { readonly answered: boolean }>(
@@ -55,7 +74,7 @@ export const partyMetrics = (history: ReadonlyArray<HistoryEntry>, asOf: string 
       const ms = p.until === null ? 0 : spanMs(p.since, p.until)
       return {
         ringMs: m.ringMs + (p.code === 'Proceeding' && !m.answered ? ms : 0),
-        talkMs: m.talkMs + (p.code === 'Answered' ? ms : 0),
+        talkMs: m.talkMs + (p.code === 'Answered' ? talkSpanMs(p, talkFrom) : 0),
         holdMs: m.holdMs + (p.code === 'Hold' ? ms : 0),
         answered: m.answered || p.code === 'Answered'
       }
@@ -63,6 +82,13 @@ export const partyMetrics = (history: ReadonlyArray<HistoryEntry>, asOf: string 
     { ...zeroMetrics, answered: false }
   )
   return { ringMs, talkMs, holdMs }
+}
+
+/** An Answered phase's talk: the part of it after the call connected. */
+const talkSpanMs = (p: Phase, talkFrom: TalkFrom): number => {
+  if (p.until === null || talkFrom === 'never') return 0
+  if (talkFrom === null || Date.parse(talkFrom) <= Date.parse(p.since)) return spanMs(p.since, p.until)
+  return spanMs(talkFrom, p.until)
 }
 
 interface Phase {

@@ -89,6 +89,8 @@ export interface Party {
   readonly ringOutRole?: string
   /** `park.id` where a parked call sits. */
   readonly parkId?: string
+  /** The call queue's name, from `uiCallInfo` (`{type: "QueueName", value}`), on the legs of a queue call. */
+  readonly queueName?: string
 }
 
 export interface TelephonySessionBody {

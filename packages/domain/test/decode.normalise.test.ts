@@ -138,6 +138,34 @@ test('eventTime missing falls back to the envelope timestamp', () => {
   assert.equal(telephonyBody(n).eventTime, undefined)
 })
 
+test("a time without a zone is read as UTC, never as the machine's local time; a zone given is kept", () => {
+  const n = telephony()
+  body(n)['eventTime'] = '2020-06-23T01:05:43.964'
+  n['timestamp'] = '2020-06-23T01:05:44.017'
+  const decoded = ok(n)
+  assert.equal(
+    decoded.notification.kind === 'telephony-session' && decoded.notification.body.eventTime,
+    '2020-06-23T01:05:43.964Z'
+  )
+  assert.equal(decoded.notification.envelope.timestamp, '2020-06-23T01:05:44.017Z')
+  body(n)['eventTime'] = '2020-06-23T03:05:43.964+02:00'
+  assert.equal(telephonyBody(n).eventTime, '2020-06-23T03:05:43.964+02:00')
+  body(n)['eventTime'] = '2020-06-23T01:05:43.964 in the evening'
+  assert.equal(decode(n)._tag, 'Left')
+})
+
+test('a queue leg carries the queue name from uiCallInfo (payload 06, the call-queue call)', () => {
+  const queued = telephonyBody(at('06-direct-call-vs-call-queue-call-first-events.json', 1))
+  assert.equal(
+    [queued.parties[0]?.queueCall, queued.parties[0]?.queueName, queued.parties[0]?.to?.extensionId],
+    [true, "Tyler's call queue", '62282928016']
+  )
+  assert.equal(
+    telephonyBody(at('06-direct-call-vs-call-queue-call-first-events.json', 0)).parties[0]?.queueName,
+    undefined
+  )
+})
+
 test('presence extensionId missing is taken from the event path /extension/<id>/presence', () => {
   const n = sample('events/extension-presence.json')
   delete body(n)['extensionId']

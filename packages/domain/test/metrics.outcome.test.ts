@@ -47,7 +47,7 @@ test('an unknown code before the end is skipped when looking for the state befor
   assert.equal(outcome(['Answered', 'Hold', 'Recording', 'Disconnected']), 'hung-up-on-hold')
 })
 
-test('the outcome list is closed and has the nine values of DOMAIN.md', () => {
+test('the outcome list is closed: the nine values of DOMAIN.md and the three the domain README adds', () => {
   assert.equal([...OUTCOMES].sort(), [
     'cancelled',
     'completed',
@@ -55,8 +55,11 @@ test('the outcome list is closed and has the nine values of DOMAIN.md', () => {
     'in-progress',
     'merged',
     'missed',
+    'not-picked-up',
     'parked',
+    'routed',
     'transferred',
+    'unknown-end',
     'voicemail'
   ])
   assert.equal(partyOutcome([], 'Inbound'), 'in-progress')
@@ -117,7 +120,8 @@ test('metrics in the stored state count open spans up to lastEventAt (clock-free
     [
       t(10),
       [
-        { ringMs: 2000, talkMs: 8000, holdMs: 0 },
+        // a answered at 2 s, but talk starts when the call connected with another party: b answered at 5 s
+        { ringMs: 2000, talkMs: 5000, holdMs: 0 },
         { ringMs: 5000, talkMs: 5000, holdMs: 0 }
       ]
     ]

@@ -34,10 +34,15 @@ test('payload 01 (PSTN -> IVR -> user, hold, unhold, hang-up) folds into an ende
       entry('Answered', '2020-06-23T01:05:44.083Z', 4),
       entry('Disconnected', '2020-06-23T01:06:14.812Z', 12)
     ],
-    // talk 01:05:44.083 -> 01:06:14.812 = 30.729 s
-    metrics: { ringMs: 0, talkMs: 30729, holdMs: 0 },
+    // answered at 01:05:44.083 (by the IVR), but talk starts when the call connected with another party, the
+    // user's Answered at 01:06:00.001: talk 01:06:00.001 -> 01:06:14.812 = 14.811 s
+    metrics: { ringMs: 0, talkMs: 14811, holdMs: 0 },
     outcome: 'completed',
-    ended: true
+    ended: true,
+    endedBy: 'event',
+    missedCall: false,
+    parkId: null,
+    queue: null
   }
   const p2: PartyState = {
     id: 'p-718107795d564867a6f635fd81e89940-2',
@@ -51,9 +56,13 @@ test('payload 01 (PSTN -> IVR -> user, hold, unhold, hang-up) folds into an ende
     ringOutRole: null,
     history: [entry('Setup', '2020-06-23T01:05:43.964Z', 3), entry('Disconnected', '2020-06-23T01:05:52.627Z', 5)],
     metrics: { ringMs: 0, talkMs: 0, holdMs: 0 },
-    // the IVR leg went Setup -> Disconnected: by the outcome rules, setup -> cancelled
-    outcome: 'cancelled',
-    ended: true
+    // the IVR leg went Setup -> Disconnected as the user's party began (01:05:52.627): it passed the call on
+    outcome: 'routed',
+    ended: true,
+    endedBy: 'event',
+    missedCall: false,
+    parkId: null,
+    queue: null
   }
   const p3: PartyState = {
     id: 'p-718107795d564867a6f635fd81e89940-3',
@@ -77,13 +86,18 @@ test('payload 01 (PSTN -> IVR -> user, hold, unhold, hang-up) folds into an ende
     // hold 64.601 -> 66.994 = 2393
     metrics: { ringMs: 7345, talkMs: 12414, holdMs: 2393 },
     outcome: 'completed',
-    ended: true
+    ended: true,
+    endedBy: 'event',
+    missedCall: false,
+    parkId: null,
+    queue: null
   }
   assert.equal(summary(fold('01')), {
     telephonySessionId: 's-718107795d564867a6f635fd81e89940',
     sessionId: '429180487016',
     origin: 'Call',
     updates: 11,
+    ends: [],
     status: 'ended',
     startedAt: '2020-06-23T01:05:43.940Z',
     // the fact that ended it: the caller's Disconnected, sequence 12
@@ -102,6 +116,7 @@ test('payload 02 (extension to extension, caller holds) folds into an ended sess
     sessionId: '429182360016',
     origin: 'Call',
     updates: 9,
+    ends: [],
     status: 'ended',
     startedAt: '2020-06-23T01:17:14.330Z',
     endedAt: '2020-06-23T01:17:35.061Z',
@@ -129,10 +144,15 @@ test('payload 02 (extension to extension, caller holds) folds into an ended sess
           entry('Answered', '2020-06-23T01:17:29.334Z', 8),
           entry('Disconnected', '2020-06-23T01:17:35.051Z', 9)
         ],
-        // talk (14.388 -> 25.015) 10627 + (29.334 -> 35.051) 5717 = 16344; hold 25.015 -> 29.334 = 4319
-        metrics: { ringMs: 0, talkMs: 16344, holdMs: 4319 },
+        // the caller is Answered at 14.388 while the callee still rings: talk starts when the callee answers,
+        // 21.084: (21.084 -> 25.015) 3931 + (29.334 -> 35.051) 5717 = 9648; hold 25.015 -> 29.334 = 4319
+        metrics: { ringMs: 0, talkMs: 9648, holdMs: 4319 },
         outcome: 'completed',
-        ended: true
+        ended: true,
+        endedBy: 'event',
+        missedCall: false,
+        parkId: null,
+        queue: null
       },
       {
         id: 'p-f9badb80011344259059d6894a30ace2-2',
@@ -153,7 +173,11 @@ test('payload 02 (extension to extension, caller holds) folds into an ended sess
         // ring 14.410 -> 21.084 = 6674; talk 21.084 -> 35.061 = 13977
         metrics: { ringMs: 6674, talkMs: 13977, holdMs: 0 },
         outcome: 'completed',
-        ended: true
+        ended: true,
+        endedBy: 'event',
+        missedCall: false,
+        parkId: null,
+        queue: null
       }
     ],
     gaps: [],
@@ -168,6 +192,7 @@ test('payload 03 (extension to PSTN, PSTN party without extensionId) folds into 
     sessionId: '429182699016',
     origin: 'Call',
     updates: 9,
+    ends: [],
     status: 'ended',
     startedAt: '2020-06-23T01:19:21.627Z',
     endedAt: '2020-06-23T01:19:45.032Z',
@@ -195,7 +220,11 @@ test('payload 03 (extension to PSTN, PSTN party without extensionId) folds into 
         // hold 35.590 -> 38.865 = 3275
         metrics: { ringMs: 3734, talkMs: 12843, holdMs: 3275 },
         outcome: 'completed',
-        ended: true
+        ended: true,
+        endedBy: 'event',
+        missedCall: false,
+        parkId: null,
+        queue: null
       },
       {
         id: 'p-c23b203d62db4f6aaee00717bafa99be-2',
@@ -212,10 +241,15 @@ test('payload 03 (extension to PSTN, PSTN party without extensionId) folds into 
           entry('Answered', '2020-06-23T01:19:28.872Z', 5),
           entry('Disconnected', '2020-06-23T01:19:45.032Z', 10)
         ],
-        // ring 21.663 -> 28.872 = 7209; talk 28.872 -> 45.032 = 16160
-        metrics: { ringMs: 7209, talkMs: 16160, holdMs: 0 },
+        // ring 21.663 -> 28.872 = 7209; talk from the connection, when the other side is Answered too (28.900):
+        // 28.900 -> 45.032 = 16132
+        metrics: { ringMs: 7209, talkMs: 16132, holdMs: 0 },
         outcome: 'completed',
-        ended: true
+        ended: true,
+        endedBy: 'event',
+        missedCall: false,
+        parkId: null,
+        queue: null
       }
     ],
     gaps: [],

@@ -11,7 +11,9 @@ import {
   TRANSITIONS,
   emptySession,
   evolveSession,
+  evolveSessionWith,
   foldSession,
+  type EndFact,
   type KnownStatusCode,
   type TelephonySessionBody
 } from '../src/index.js'
@@ -133,6 +135,61 @@ test('generated sessions with two contents at one sequence still fold order-inde
       }
     ),
     { numRuns: 200 }
+  )
+})
+
+/** End facts as presence would send them: for random parties (or for extension 101), at random times. */
+const endFacts: fc.Arbitrary<EndFact[]> = fc
+  .array(
+    fc.record({
+      party: fc.constantFrom<string | null>('p-0', 'p-1', 'p-2', null),
+      seconds: fc.integer({ min: 0, max: 200 }),
+      event: fc.constantFrom('e1', 'e2', 'e3')
+    }),
+    { maxLength: 4 }
+  )
+  .map((picks) =>
+    picks.map((p): EndFact => ({
+      source: 'presence',
+      eventId: p.event,
+      at: t(p.seconds),
+      extensionId: '101',
+      partyId: p.party
+    }))
+  )
+
+type Arrival = { readonly body: TelephonySessionBody } | { readonly end: EndFact }
+
+test('generated sessions with presence ends: any interleaving of both streams, with copies, gives one state', () => {
+  fc.assert(
+    fc.property(
+      fc.tuple(sessionHistory, endFacts).chain(([bodies, ends]) => {
+        const arrivals: Arrival[] = [
+          ...bodies.map((body) => ({ body })),
+          ...ends.map((end) => ({ end })),
+          ...ends.slice(0, 1).map((end) => ({ end: structuredClone(end) }))
+        ]
+        return fc.tuple(
+          fc.constant(bodies),
+          fc.constant(ends),
+          fc.shuffledSubarray(arrivals, { minLength: arrivals.length, maxLength: arrivals.length })
+        )
+      }),
+      ([bodies, ends, arrived]) => {
+        // the extension's parties: p-1 is extension 101's, so an end naming no party applies to it
+        const withExtensions = (b: TelephonySessionBody): TelephonySessionBody => ({
+          ...b,
+          parties: b.parties.map((p) => (p.id === 'p-1' ? { ...p, extensionId: '101' } : p))
+        })
+        const expected = evolveSessionWith(foldSession(SESSION, bodies.map(withExtensions)), [], ends)
+        const actual = arrived.reduce(
+          (s, a) => ('body' in a ? evolveSessionWith(s, [withExtensions(a.body)]) : evolveSessionWith(s, [], [a.end])),
+          emptySession(SESSION)
+        )
+        assert.equal(actual, expected)
+      }
+    ),
+    { numRuns: 300 }
   )
 })
 

@@ -174,6 +174,7 @@ test('the empty session is plain JSON with nothing in it', () => {
     sessionId: null,
     origin: null,
     updates: [],
+    ends: [],
     status: 'ringing',
     startedAt: null,
     endedAt: null,

@@ -44,8 +44,9 @@ const withField = (o: Readonly<Record<string, unknown>>, key: string, value: unk
 const fillGaps = (kind: NotificationKind, body: unknown, envelope: Readonly<Record<string, unknown>>): unknown => {
   if (!isRecord(body)) return body
   if (kind === 'telephony-session') {
-    const timestamp = envelope['timestamp']
-    return absent(body['eventTime']) && DateTime.is(timestamp) ? withField(body, 'eventTime', timestamp) : body
+    if (!absent(body['eventTime'])) return body
+    const timestamp = DateTime.decode(envelope['timestamp'])
+    return timestamp._tag === 'Right' ? withField(body, 'eventTime', timestamp.right) : body
   }
   if (kind === 'presence' || kind === 'detailed-presence' || kind === 'message-store') {
     const event = envelope['event']

@@ -25,6 +25,23 @@ export const ParkId = new t.Type<string | undefined, string | undefined, unknown
   t.identity
 )
 
+/**
+ * `uiCallInfo: {primary: {type, value}, additional: {type, value}}` on the wire (payload 06): the call queue's name
+ * when one of the two is `QueueName`, in the model. Anything else in it is display text, left in the raw envelope.
+ */
+export const QueueName = new t.Type<string | undefined, string | undefined, unknown>(
+  'UiCallInfo',
+  (u): u is string | undefined => u === undefined || Str.is(u),
+  (u, c) => {
+    if (!isRecord(u)) return t.failure(u, c)
+    for (const slot of [u['primary'], u['additional']])
+      if (isRecord(slot) && slot['type'] === 'QueueName' && typeof slot['value'] === 'string' && slot['value'] !== '')
+        return t.success(slot['value'])
+    return t.success(undefined)
+  },
+  t.identity
+)
+
 const PartyFields = struct<PartyModel>('Party', {
   id: required(Id),
   accountId: optional(Id),
@@ -39,7 +56,8 @@ const PartyFields = struct<PartyModel>('Party', {
   queueCall: optional(Bool),
   conferenceRole: optional(Str),
   ringOutRole: optional(Str),
-  parkId: optional(ParkId, 'park')
+  parkId: optional(ParkId, 'park'),
+  queueName: optional(QueueName, 'uiCallInfo')
 })
 
 const absent = (v: unknown): boolean => v === undefined || v === null

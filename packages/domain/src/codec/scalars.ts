@@ -55,14 +55,25 @@ export const Id = new t.Type<string, string, unknown>(
 // Date.parse alone accepts "1" or "May 5"; the prefix check keeps it to ISO 8601 as the platform sends it,
 // including the `+0000` offsets of old payloads.
 const ISO_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
+// A zone at the end: `Z`, `+01:00`, `-0500`, `+00`.
+const ZONE_SUFFIX = /(Z|[+-]\d{2}(:?\d{2})?)$/i
 const isDateTime = (u: unknown): u is string =>
-  typeof u === 'string' && ISO_PREFIX.test(u) && !Number.isNaN(Date.parse(u))
+  typeof u === 'string' && ISO_PREFIX.test(u) && ZONE_SUFFIX.test(u) && !Number.isNaN(Date.parse(u))
 
-/** Event and send times: folds subtract them, so a string that is not a time is unusable. Kept as received. */
+/**
+ * Event and send times: folds subtract them, so a string that is not a time is unusable. Kept as received when it
+ * names its zone (the platform always sends UTC, `Z`). A date-time without a zone is read as UTC (`Z` appended),
+ * never as the machine's local time: JavaScript would read it in the zone of whichever machine folds the log, and
+ * the same log would give other times on another machine.
+ */
 export const DateTime = new t.Type<string, string, unknown>(
   'ISO 8601 date-time',
   isDateTime,
-  (u, c) => (isDateTime(u) ? t.success(u) : t.failure(u, c)),
+  (u, c) => {
+    if (isDateTime(u)) return t.success(u)
+    const utc = typeof u === 'string' && ISO_PREFIX.test(u) && !ZONE_SUFFIX.test(u) ? `${u}Z` : undefined
+    return utc !== undefined && isDateTime(utc) ? t.success(utc) : t.failure(u, c)
+  },
   t.identity
 )
 

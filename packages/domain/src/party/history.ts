@@ -5,4 +5,12 @@ export interface HistoryEntry {
   /** The event's `eventTime` (ISO 8601); `''` when the event had none (see the `missing-event-time` anomaly). */
   readonly at: string
   readonly sequence: number
+  /**
+   * Absent for the party's own events. `presence`: an end the telephony stream never sent, taken from the
+   * extension's detailed presence (`terminationType: final`); see session/ends.ts.
+   */
+  readonly source?: EndSource
 }
+
+/** Where an end that the party's own telephony events never sent came from. */
+export type EndSource = 'presence'

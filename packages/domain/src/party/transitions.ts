@@ -17,10 +17,11 @@ export const TRANSITIONS: Readonly<Record<KnownStatusCode, ReadonlyArray<KnownSt
   Setup: ['Setup', 'Proceeding', 'Answered', 'VoiceMail', 'VoiceMailScreening', 'FaxReceive', 'Disconnected', 'Gone'],
   Proceeding: ['Proceeding', 'Answered', 'VoiceMail', 'VoiceMailScreening', 'FaxReceive', 'Disconnected', 'Gone'],
   Answered: ['Answered', 'Hold', 'Parked', 'VoiceMail', 'VoiceMailScreening', 'FaxReceive', 'Disconnected', 'Gone'],
-  // Unhold comes back as Answered; a held call can be parked or sent to voicemail from the hold state.
-  Hold: ['Hold', 'Answered', 'Parked', 'VoiceMail', 'Disconnected', 'Gone'],
-  // A parked call is picked up (Gone into the picker's session, or Answered again) or hung up.
-  Parked: ['Parked', 'Answered', 'Disconnected', 'Gone'],
+  // Unhold comes back as Answered; a held call can be parked or sent to voicemail (or its screening) from hold.
+  Hold: ['Hold', 'Answered', 'Parked', 'VoiceMail', 'VoiceMailScreening', 'Disconnected', 'Gone'],
+  // A parked call is picked up (Gone into the picker's session, or Answered again), hung up, or rings back at the
+  // parker when the park times out (Proceeding).
+  Parked: ['Parked', 'Proceeding', 'Answered', 'Disconnected', 'Gone'],
   VoiceMail: ['VoiceMail', 'Disconnected', 'Gone'],
   // Screening: the user may pick up while the caller records, or let the recording go on.
   VoiceMailScreening: ['VoiceMailScreening', 'VoiceMail', 'Answered', 'Disconnected', 'Gone'],

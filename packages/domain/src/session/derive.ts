@@ -1,13 +1,15 @@
 import type { Anomaly } from '../anomaly.js'
 import { canonicalJson } from '../canonical.js'
+import type { HistoryEntry } from '../party/history.js'
 import { currentEntry } from '../party/transitions.js'
 import { sameSlot } from './facts.js'
 import { sequenceGaps } from './gaps.js'
 import { sessionLinks } from './links.js'
-import { deriveParty } from './party.js'
+import { closingEntries } from './ends.js'
+import { deriveParty, inContext, partyFacts, talkStarts } from './party.js'
 import { sessionEnded, sessionStatus } from './status.js'
 import { extremeTime, instant } from './time.js'
-import type { PartyState, PartyUpdate, SessionState } from './types.js'
+import type { EndFact, PartyState, PartyUpdate, SessionState } from './types.js'
 
 /** What a session knows besides its facts: body-level fields, merged order-independently by the fold. */
 export interface SessionHeader {
@@ -53,49 +55,87 @@ const sortAnomalies = (anomalies: ReadonlyArray<Anomaly>): Anomaly[] =>
 
 /**
  * When the session ended: the eventTime of the fact that ended it, i.e. of the latest (by sequence, the platform's
- * chronology) final entry among the parties. Null while not ended, or when that fact has no time.
+ * chronology) final entry among the parties. An end taken from an end fact (presence) came after everything the
+ * telephony stream said, so it wins, the latest of them by time. Null while not ended, or when that fact has no
+ * time. A session known only from end facts (presence said the call ended; none of its telephony events arrived)
+ * ended at the latest of them.
  */
-const endTime = (parties: ReadonlyArray<PartyState>): string | null => {
+const endTime = (parties: ReadonlyArray<PartyState>, ends: ReadonlyArray<EndFact>): string | null => {
+  if (parties.length === 0)
+    return extremeTime(
+      ends.map((f) => f.at),
+      1
+    )
   if (!sessionEnded(parties)) return null
   const finals = parties.flatMap((p) => {
     const last = currentEntry(p.history)
     return last === null ? [] : [last]
   })
-  const ending = finals.reduce<(typeof finals)[number] | null>(
-    (best, e) =>
-      best === null || e.sequence > best.sequence || (e.sequence === best.sequence && e.at > best.at) ? e : best,
-    null
-  )
+  const later = (e: HistoryEntry, best: HistoryEntry): boolean => {
+    if ((e.source !== undefined) !== (best.source !== undefined)) return e.source !== undefined
+    if (e.source !== undefined) return (instant(e.at) ?? 0) > (instant(best.at) ?? 0)
+    return e.sequence > best.sequence || (e.sequence === best.sequence && e.at > best.at)
+  }
+  const ending = finals.reduce<HistoryEntry | null>((best, e) => (best === null || later(e, best) ? e : best), null)
   return ending === null || instant(ending.at) === null ? null : ending.at
 }
 
 /**
- * Everything a session state says, derived from its sorted, deduplicated facts. `asOf` is the instant open spans
- * are counted up to; `undefined` means the session's own lastEventAt (what the stored state uses: clock-free).
+ * The parties: own facts grouped by party, the end facts applied (ends.ts), metrics with the instant the call
+ * connected for each (party.ts), then the outcomes that depend on the other parties.
+ */
+const deriveParties = (
+  updates: ReadonlyArray<PartyUpdate>,
+  ends: ReadonlyArray<EndFact>,
+  asOf: string | null
+): { readonly parties: PartyState[]; readonly anomalies: Anomaly[] } => {
+  const own = [...groupByParty(updates).entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([id, facts]) => partyFacts(id, facts))
+  const closing = closingEntries(own, ends)
+  const talk = talkStarts(own)
+  const derived = own.map((p) => {
+    const close = closing.get(p.id)
+    return deriveParty(p, close === undefined ? p.history : [...p.history, close], asOf, talk.get(p.id) ?? null)
+  })
+  const states = derived.map((d) => d.state)
+  return {
+    parties: states.map((p) => {
+      const outcome = inContext(p, states)
+      return outcome === p.outcome ? p : { ...p, outcome }
+    }),
+    anomalies: derived.flatMap((d) => d.anomalies)
+  }
+}
+
+/**
+ * Everything a session state says, derived from its sorted, deduplicated facts and end facts. `asOf` is the
+ * instant open spans are counted up to; `undefined` means the session's own lastEventAt (what the stored state
+ * uses: clock-free).
  */
 export const deriveSession = (
   header: SessionHeader,
   updates: ReadonlyArray<PartyUpdate>,
+  ends: ReadonlyArray<EndFact> = [],
   asOf?: string
 ): SessionState => {
   const times = updates.map((u) => u.eventTime)
   const lastEventAt = extremeTime(times, 1)
-  const derived = [...groupByParty(updates).entries()]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([id, facts]) => deriveParty(id, facts, asOf ?? lastEventAt))
-  const parties = derived.map((d) => d.state)
+  const derived = deriveParties(updates, ends, asOf ?? lastEventAt)
+  const parties = derived.parties
   return {
     telephonySessionId: header.telephonySessionId,
     sessionId: header.sessionId,
     origin: header.origin,
     updates,
-    status: sessionStatus(parties),
+    ends,
+    status: parties.length === 0 && ends.length > 0 ? 'ended' : sessionStatus(parties),
     startedAt: extremeTime(times, -1),
-    endedAt: endTime(parties),
+    endedAt: endTime(parties, ends),
     lastEventAt,
     parties,
     gaps: sequenceGaps(updates.map((u) => u.sequence)),
-    anomalies: sortAnomalies([...factAnomalies(updates), ...derived.flatMap((d) => d.anomalies)]),
+    anomalies: sortAnomalies([...factAnomalies(updates), ...derived.anomalies]),
     links: sessionLinks(updates)
   }
 }

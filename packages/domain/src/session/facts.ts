@@ -65,6 +65,7 @@ export const plainParty = (p: Party): Party => {
   if (p.conferenceRole !== undefined) out.conferenceRole = p.conferenceRole
   if (p.ringOutRole !== undefined) out.ringOutRole = p.ringOutRole
   if (p.parkId !== undefined) out.parkId = p.parkId
+  if (p.queueName !== undefined) out.queueName = p.queueName
   return out
 }
 

@@ -1,8 +1,9 @@
 import type { TelephonySessionBody } from '../notification.js'
 import { deriveSession, type SessionHeader } from './derive.js'
+import { insertEnds } from './ends.js'
 import { insertUpdates, partyUpdates } from './facts.js'
 import { atOrBefore } from './time.js'
-import type { SessionState } from './types.js'
+import type { EndFact, SessionState } from './types.js'
 
 /**
  * The session fold. Order independence is by construction: evolving inserts the body's facts into the sorted,
@@ -11,7 +12,7 @@ import type { SessionState } from './types.js'
  */
 
 export const emptySession = (telephonySessionId: string): SessionState =>
-  deriveSession({ telephonySessionId, sessionId: null, origin: null }, [])
+  deriveSession({ telephonySessionId, sessionId: null, origin: null }, [], [])
 
 /** Keep the smallest of two values, ignoring absent ones: commutative, so arrival order cannot matter. */
 const mergeText = (a: string | null, b: string | undefined): string | null =>
@@ -28,13 +29,22 @@ const header = (state: SessionState, bodies: ReadonlyArray<TelephonySessionBody>
   )
 
 /**
- * Fold several bodies in at once (one sort, one derivation). A body of another telephony session is not a fact of
- * this one and is left out: the caller routes bodies by telephonySessionId, and the event log still holds it.
+ * Fold several bodies and end facts in at once (one sort, one derivation). A body of another telephony session is
+ * not a fact of this one and is left out: the caller routes bodies by telephonySessionId, and the event log still
+ * holds it. End facts come from other streams (presence): the caller routes them by their session too.
  */
-export const evolveSessionWith = (state: SessionState, bodies: ReadonlyArray<TelephonySessionBody>): SessionState => {
+export const evolveSessionWith = (
+  state: SessionState,
+  bodies: ReadonlyArray<TelephonySessionBody>,
+  ends: ReadonlyArray<EndFact> = []
+): SessionState => {
   const mine = bodies.filter((b) => b.telephonySessionId === state.telephonySessionId)
-  if (mine.length === 0) return state
-  return deriveSession(header(state, mine), insertUpdates(state.updates, mine.flatMap(partyUpdates)))
+  if (mine.length === 0 && ends.length === 0) return state
+  return deriveSession(
+    header(state, mine),
+    mine.length === 0 ? state.updates : insertUpdates(state.updates, mine.flatMap(partyUpdates)),
+    ends.length === 0 ? state.ends : insertEnds(state.ends, ends)
+  )
 }
 
 export const evolveSession = (state: SessionState, body: TelephonySessionBody): SessionState =>
@@ -51,5 +61,6 @@ export const sessionAt = (state: SessionState, at: string): SessionState =>
   deriveSession(
     state,
     state.updates.filter((u) => atOrBefore(u.eventTime, at)),
+    state.ends.filter((f) => atOrBefore(f.at, at)),
     at
   )

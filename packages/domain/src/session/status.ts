@@ -1,4 +1,5 @@
 import { isMoved, knownStatus } from '../party/transitions.js'
+import type { KnownStatusCode } from '../notification.js'
 import type { LiveStatus, PartyState } from './types.js'
 
 /**
@@ -16,16 +17,28 @@ import type { LiveStatus, PartyState } from './types.js'
  * - a session whose only parties have moved is not ended: the party that carries the call on has not been seen yet
  *   (a gap), and reads `active` (the call was picked up or switched, not left ringing);
  * - a party in FaxReceive counts as Answered (the call is connected, to a fax machine);
- * - a party in an unknown status counts only as a live party (it can keep a lone Answered party from being "the
- *   only live party", so the session reads `ringing` until it is clearer).
+ * - a party in an unknown status is judged by its last known status (an answered party that reports a code never
+ *   seen before is still answered); a party with no known status at all counts only as a live party.
  */
 const hasMoved = (p: PartyState): boolean => !p.ended && isMoved(p)
 
 export const sessionEnded = (parties: ReadonlyArray<PartyState>): boolean =>
   parties.some((p) => p.ended) && parties.every((p) => p.ended || hasMoved(p))
 
+/**
+ * The last known status of a party: a code never seen before tells nothing about whether the party is still
+ * connected, so it does not turn an answered call back to ringing; the party keeps its last known state.
+ */
+const effectiveStatus = (p: PartyState): KnownStatusCode | null => {
+  for (let i = p.history.length - 1; i >= 0; i--) {
+    const code = knownStatus(p.history[i]?.status ?? '')
+    if (code !== null) return code
+  }
+  return null
+}
+
 const isAnsweredLike = (p: PartyState): boolean => {
-  const code = knownStatus(p.status)
+  const code = effectiveStatus(p)
   return code === 'Answered' || code === 'FaxReceive'
 }
 
@@ -33,7 +46,7 @@ export const sessionStatus = (parties: ReadonlyArray<PartyState>): LiveStatus =>
   if (sessionEnded(parties)) return 'ended'
   const live = parties.filter((p) => !p.ended && !hasMoved(p))
   if (live.length === 0 && parties.some(hasMoved)) return 'active'
-  const codes = live.map((p) => knownStatus(p.status))
+  const codes = live.map(effectiveStatus)
   if (codes.some((c) => c === 'VoiceMail' || c === 'VoiceMailScreening')) return 'voicemail'
   if (codes.includes('Parked')) return 'parked'
   if (codes.includes('Hold')) return 'on-hold'

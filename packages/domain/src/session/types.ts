@@ -1,7 +1,7 @@
 import type { Anomaly } from '../anomaly.js'
 import type { PartyMetrics, Outcome } from '../metrics.js'
 import type { Endpoint, Party } from '../notification.js'
-import type { HistoryEntry } from '../party/history.js'
+import type { EndSource, HistoryEntry } from '../party/history.js'
 
 /** One fact of a session: one party as one notification reported it. The fold's only input. */
 export interface PartyUpdate {
@@ -26,8 +26,45 @@ export interface PartyState {
   readonly history: ReadonlyArray<HistoryEntry>
   readonly metrics: PartyMetrics
   readonly outcome: Outcome
-  /** Gone, or Disconnected without reason Pickup/CallSwitch. */
+  /** Gone, or Disconnected without reason Pickup/CallSwitch (its own, or an end fact's: see `endedBy`). */
   readonly ended: boolean
+  /**
+   * What ended the party: `event`, its own telephony event; `presence`, the extension's detailed presence said the
+   * call ended (`terminationType: final`) when the telephony stream never did; `stale`, nothing did, and the session
+   * went stale (decided at query time, never stored). Null while the party is live (or its leg moved).
+   */
+  readonly endedBy: EndedBy | null
+  /** The platform's `missedCall` flag, as last sent. */
+  readonly missedCall: boolean | null
+  /** `park.id` of the last park. */
+  readonly parkId: string | null
+  /** For a leg rung for a call queue (`queueCall`): the queue, the leg's `to` (payload 06). */
+  readonly queue: QueueRef | null
+}
+
+export type EndedBy = 'event' | EndSource | 'stale'
+
+export interface QueueRef {
+  readonly extensionId: string | null
+  /** `to.name`, or `uiCallInfo`'s QueueName. */
+  readonly name: string | null
+}
+
+/**
+ * A fact from outside the session's own stream that ends parties whose own end never arrived: a detailed presence
+ * notification listing the call with `terminationType: final`. Kept with the session's facts, sorted and
+ * deduplicated the same way, so the rule stays order independent (session/ends.ts).
+ */
+export interface EndFact {
+  readonly source: EndSource
+  /** The event that told it (the presence notification's event id), for the audit. */
+  readonly eventId: string
+  /** When it was told: the presence notification's `timestamp`. */
+  readonly at: string
+  /** The extension whose presence it was. */
+  readonly extensionId: string
+  /** The party the presence names (newer payloads); null: the extension's parties in the session. */
+  readonly partyId: string | null
 }
 
 /** The statuses a session's fold can store: THE closed list (read models, schemas and faces use this one). */
@@ -58,6 +95,8 @@ export interface SessionState {
   readonly origin: string | null
   /** The deduplicated facts, sorted by (sequence, party id, canonical content). Everything else derives from them. */
   readonly updates: ReadonlyArray<PartyUpdate>
+  /** End facts from other streams (presence), sorted by canonical content, deduplicated. */
+  readonly ends: ReadonlyArray<EndFact>
   readonly status: LiveStatus
   readonly startedAt: string | null
   readonly endedAt: string | null
