@@ -24,4 +24,11 @@ export { readWholeStream, sessionKnownAt, receivedBy } from './queries/known-at.
 export * from './analytics/index.js'
 export * from './describe.js'
 export { QuarantineReason, QuarantinedData, ResolvedData } from './vocabulary.js'
-export { feedEventOf, type FeedCall, type FeedEvent, type FeedParty } from './queries/feed.js'
+export {
+  feedEventOf,
+  feedChangesOf,
+  type FeedCall,
+  type FeedChange,
+  type FeedEvent,
+  type FeedParty
+} from './queries/feed.js'

@@ -32,7 +32,8 @@ test('an ended session: one record per party, by party id, with metrics and outc
       queueCall: false,
       answered: true,
       status: 'Disconnected',
-      reason: null
+      reason: null,
+      endedBy: 'event'
     },
     {
       telephonySessionId: 's-c23b203d62db4f6aaee00717bafa99be',
@@ -45,7 +46,7 @@ test('an ended session: one record per party, by party id, with metrics and outc
       endedAt: '2020-06-23T01:19:45.032Z',
       outcome: 'completed',
       ringMs: 7209, // Proceeding 21.663 -> Answered 28.872
-      talkMs: 16160, // 28.872 -> 45.032
+      talkMs: 16132, // from the connection (the caller's Answered, 28.900) -> 45.032
       holdMs: 0,
       sessionStartedAt: '2020-06-23T01:19:21.627Z',
       fromName: 'TESTER Babji',
@@ -56,14 +57,20 @@ test('an ended session: one record per party, by party id, with metrics and outc
       queueCall: false,
       answered: true,
       status: 'Disconnected',
-      reason: null
+      reason: null,
+      endedBy: 'event'
     }
   ])
 })
 
-test('a session still live exports nothing', () => {
+test('a session still live exports nothing; once stale, its live parties end as unknown-end, by the stale rule', () => {
   const [live] = fold(script('s-live', [{ s: 0, party: p('p1', 'Proceeding', { direction: 'Inbound' }) }]))
   assert.equal(live === undefined ? null : exportRecordsOf(live), [])
+  const stale = live === undefined ? [] : exportRecordsOf(live, true)
+  assert.equal(
+    stale.map((r) => [r.partyId, r.outcome, r.endedBy, r.endedAt]),
+    [['p1', 'unknown-end', 'stale', null]]
+  )
 })
 
 const record = (over: Partial<ExportRecord>): ExportRecord => {
@@ -98,7 +105,7 @@ test('CSV: header in field order; commas, quotes, line breaks and edge spaces qu
       answered: false
     })
   )
-  assert.equal(line, 's-1,"p,1",,,,,,,,5,,,,"Say ""hi""",,"two\nlines",,,,false,," x"')
+  assert.equal(line, 's-1,"p,1",,,,,,,,5,,,,"Say ""hi""",,"two\nlines",,,,false,," x",')
 })
 
 test('NDJSON: every field, in field order, nulls kept', () => {

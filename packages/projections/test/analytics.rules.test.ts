@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert'
 import * as E from 'fp-ts/lib/Either.js'
 import {
   callRecordsOf,
+  sessionCallsOf,
   callsOfSession,
   parseDimensions,
   statsOf,
@@ -88,7 +89,11 @@ test('queue call nobody answered: one missed call for the queue, none for the me
   assert.equal(keyed(queueSession(null)), [
     call(Q, 's-queue', { outcome: 'missed', ringMs: 30000, queue: true }) // the caller waited 10 -> 40
   ])
-  const rows = statsOf({ by: ['extension'], zone: UTC }, fold(queueSession(null)).map(callRecordsOf), [])
+  const rows = statsOf(
+    { by: ['extension'], zone: UTC },
+    fold(queueSession(null)).map((s) => sessionCallsOf(s, false)),
+    []
+  )
   assert.equal(
     rows.map((r) => [r.key, r.calls, r.missed]),
     [[Q, 1, 1]]
@@ -96,7 +101,11 @@ test('queue call nobody answered: one missed call for the queue, none for the me
 })
 
 test('queue call in the account view: one answered call, the queue time not counted twice', () => {
-  const [all] = statsOf({ by: [], zone: UTC }, fold(queueSession('p2')).map(callRecordsOf), [])
+  const [all] = statsOf(
+    { by: [], zone: UTC },
+    fold(queueSession('p2')).map((s) => sessionCallsOf(s, false)),
+    []
+  )
   assert.equal(
     [all?.calls, all?.inbound, all?.answered, all?.missed, all?.ringMs, all?.talkMs],
     [1, 1, 1, 0, 6000, 60000]
@@ -119,7 +128,8 @@ test('RingOut: the Initiator counts outbound, the Target inbound, although both 
     { origin: 'RingOut' }
   )
   assert.equal(keyed(bodies), [
-    call(A, 's-ringout', { direction: 'outbound', answered: true, ringMs: 2000, talkMs: 26000 }),
+    // the Initiator's leg is Answered at 3 s, the call connects when the Target answers at 9 s
+    call(A, 's-ringout', { direction: 'outbound', answered: true, ringMs: 2000, talkMs: 20000 }),
     call(B, 's-ringout', { direction: 'inbound', answered: true, ringMs: 5000, talkMs: 20000 })
   ])
 })
@@ -143,10 +153,15 @@ test('internal call nobody answers: the caller is not answered (its Answered is 
     { s: 12.4, party: p('p2', 'Disconnected', { direction: 'Inbound', extensionId: B }) }
   ])
   assert.equal(keyed(bodies), [
-    call(A, 's-int', { direction: 'outbound', outcome: 'completed', talkMs: 12100 }),
+    // the callee never answered: the call never connected, so the caller talked to nobody
+    call(A, 's-int', { direction: 'outbound', outcome: 'completed', talkMs: 0 }),
     call(B, 's-int', { outcome: 'missed', ringMs: 12100 }) // Proceeding 0.3 -> Disconnected 12.4
   ])
-  const [all] = statsOf({ by: [], zone: UTC }, fold(bodies).map(callRecordsOf), [])
+  const [all] = statsOf(
+    { by: [], zone: UTC },
+    fold(bodies).map((s) => sessionCallsOf(s, false)),
+    []
+  )
   assert.equal([all?.calls, all?.inbound, all?.outbound, all?.answered, all?.missed], [1, 1, 1, 0, 1])
 })
 
@@ -162,7 +177,8 @@ test('call switched to the mobile app: one call for the user, outcome of the leg
     { s: 60.2, party: p('p1', 'Disconnected', { direction: 'Outbound' }) },
     { s: 60.3, party: p('p3', 'Disconnected', u) }
   ])
-  assert.equal(keyed(bodies), [call(A, 's-sw', { answered: true, ringMs: 5000, talkMs: 25000 + 30100 })])
+  // the desk leg talks from the connection (the caller's Answered at 5.2 s) to the switch; the mobile leg after it
+  assert.equal(keyed(bodies), [call(A, 's-sw', { answered: true, ringMs: 5000, talkMs: 24900 + 30100 })])
 })
 
 test('voicemail: counted as voicemail, not missed; voicemails left join the extension row', () => {
@@ -174,10 +190,14 @@ test('voicemail: counted as voicemail, not missed; voicemails left join the exte
     { s: 40, party: p('p1', 'Disconnected', { direction: 'Outbound' }) },
     { s: 40.1, party: p('p2', 'Disconnected', u) }
   ])
-  const rows = statsOf({ by: ['extension'], zone: UTC }, fold(bodies).map(callRecordsOf), [
-    { extensionId: A, at: '2026-01-05T10:01:00.000Z', count: 1 },
-    { extensionId: B, at: '2026-01-05T10:02:00.000Z', count: 2 }
-  ])
+  const rows = statsOf(
+    { by: ['extension'], zone: UTC },
+    fold(bodies).map((s) => sessionCallsOf(s, false)),
+    [
+      { extensionId: A, at: '2026-01-05T10:01:00.000Z', count: 1 },
+      { extensionId: B, at: '2026-01-05T10:02:00.000Z', count: 2 }
+    ]
+  )
   assert.equal(
     rows.map((r) => [r.key, r.calls, r.voicemail, r.missed, r.ringMs, r.voicemailsLeft]),
     [
@@ -196,7 +216,11 @@ test('outbound call nobody answers: cancelled', () => {
     { s: 30, party: p('p1', 'Disconnected', u) },
     { s: 30.1, party: p('p2', 'Disconnected', { direction: 'Inbound' }) }
   ])
-  const [all] = statsOf({ by: [], zone: UTC }, fold(bodies).map(callRecordsOf), [])
+  const [all] = statsOf(
+    { by: [], zone: UTC },
+    fold(bodies).map((s) => sessionCallsOf(s, false)),
+    []
+  )
   assert.equal([all?.calls, all?.outbound, all?.answered, all?.cancelled, all?.missed], [1, 1, 0, 1, 0])
 })
 
@@ -217,7 +241,7 @@ test('--by extension,day with a zone: a call at 23:30 UTC falls on the local day
     ],
     { base: '2026-01-05T23:30:00.000Z' }
   )
-  const records = fold(bodies).map(callRecordsOf)
+  const records = fold(bodies).map((s) => sessionCallsOf(s, false))
   const keys = (z: Zone, by: Parameters<typeof parseDimensions>[0]) => {
     const dims = parseDimensions(by)
     return E.isRight(dims) ? statsOf({ by: dims.right, zone: z }, records, []).map((r) => r.key) : []
@@ -248,7 +272,15 @@ test('zones and dimensions are checked', () => {
   assert.equal(parseDimensions(''), E.right([]))
   assert.equal(
     parseDimensions('week'),
-    E.left({ _tag: 'InvalidDimensions', message: 'unknown dimension "week" (use extension, day, hour)' })
+    E.left({ _tag: 'InvalidDimensions', message: 'unknown dimension "week" (use extension, queue, day, hour)' })
+  )
+  assert.equal(parseDimensions('queue,hour'), E.right(['queue', 'hour']))
+  assert.equal(
+    parseDimensions('queue,extension'),
+    E.left({
+      _tag: 'InvalidDimensions',
+      message: 'queue rows are per queue: combine queue with day or hour, not with extension'
+    })
   )
   assert.equal(
     parseDimensions('day,day'),

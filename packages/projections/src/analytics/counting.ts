@@ -11,7 +11,8 @@
  *   (the user asked for the call) and the Target as inbound;
  * - answered: inbound, the extension's own party reached Answered; outbound, another party of the session did
  *   (the far end picked up). A caller's own party turns Answered at once on internal calls (ringback, capture 02),
- *   so its own status cannot say whether anyone answered;
+ *   so its own status cannot say whether anyone answered, unless it is all that is known: with only the
+ *   extension's own parties seen (an extension-level subscription, capture 03), its own Answered stands;
  * - outcome: DOMAIN.md's, except that an outbound call that never got an answer is `cancelled`, never `missed`
  *   (DOMAIN.md's rule for Outbound parties, applied to RingOut Initiators too);
  * - call queue: the members rung for a queue (queueCall) that did not answer are not counted at all; the member
@@ -20,6 +21,9 @@
  *   member's (so they are not added again in totals over extensions), or when nobody answered, ring = the longest
  *   member ring (how long the caller waited) and no talk or hold. Its outcome: the answering member's; else
  *   voicemail when a member's party went to voicemail, in-progress while a member still rings, missed otherwise.
+ * - routing: an IVR or auto-receptionist leg that passed the call on (outcome `routed`) is not a call of its
+ *   extension and is not counted;
+ * - a call whose end never came is counted once it is stale, its live parties `unknown-end`.
  * Parties without an extension (PSTN) are never counted themselves; a session with no extension party is not
  * counted (there is nobody to attribute it to).
  */
@@ -80,10 +84,9 @@ const userCall = (
   const first = sorted[0]
   if (first === undefined) return undefined
   const direction = partyDirection(first)
+  const others = session.filter((r) => r.extensionId !== extensionId)
   const answered =
-    direction === 'outbound'
-      ? session.some((r) => r.answered && r.extensionId !== extensionId)
-      : own.some((r) => r.answered)
+    direction === 'outbound' && others.length > 0 ? others.some((r) => r.answered) : own.some((r) => r.answered)
   return {
     extensionId,
     telephonySessionId: first.telephonySessionId,
@@ -107,9 +110,11 @@ const queueCall = (queueId: string, members: ReadonlyArray<CallRecord>): KeyedCa
   const unanswered = (): string =>
     members.some((m) => m.outcome === 'voicemail')
       ? 'voicemail'
-      : members.some((m) => !m.legOver)
+      : members.some((m) => !m.legOver && m.outcome !== 'unknown-end')
         ? 'in-progress'
-        : 'missed'
+        : members.some((m) => m.outcome === 'unknown-end')
+          ? 'unknown-end'
+          : 'missed'
   return {
     extensionId: queueId,
     telephonySessionId: first.telephonySessionId,
@@ -138,7 +143,10 @@ export const callsOfSession = (records: ReadonlyArray<CallRecord>): KeyedCall[] 
     return call === undefined ? [] : [call]
   })
   // A member rung for a queue who did not answer is not counted anywhere (not one missed call per member).
-  const counted = records.filter((r) => r.extensionId !== null && (!r.queueCall || r.answered))
+  // Nor is a routing leg (IVR, auto-receptionist) a call of its extension.
+  const counted = records.filter(
+    (r) => r.extensionId !== null && (!r.queueCall || r.answered) && r.outcome !== 'routed'
+  )
   const users = [...groupBy(counted, (r) => r.extensionId ?? '')].flatMap(([id, own]) => {
     // The queue's own extension, if it has a party of its own, is represented by its queue call.
     if (queues.some((q) => q.extensionId === id)) return []

@@ -8,6 +8,7 @@
  * - cancelled: outcome `cancelled` (hung up before anyone answered: an outbound call nobody picked up, a caller
  *   who gave up during setup) and not answered;
  * - voicemail, transferred: the outcome (for the merged call: any of its extensions' outcomes) is that one;
+ * - unknownEnd: the call went stale before its end arrived (outcome `unknown-end`);
  * - inbound / outbound: by direction; a merged call between two users is both (the caller's outbound call and
  *   the callee's inbound one), so inbound + outbound may exceed calls;
  * - ring, talk and hold ms: the parties' times summed; merged, every keyed call's time except a queue's answered
@@ -24,6 +25,8 @@ export interface CallCounts {
   readonly voicemail: number
   readonly cancelled: number
   readonly transferred: number
+  /** Calls whose end never came: stale, their live parties `unknown-end`. */
+  readonly unknownEnd: number
   readonly ringMs: number
   readonly talkMs: number
   readonly holdMs: number
@@ -38,6 +41,7 @@ export const zeroCounts: CallCounts = {
   voicemail: 0,
   cancelled: 0,
   transferred: 0,
+  unknownEnd: 0,
   ringMs: 0,
   talkMs: 0,
   holdMs: 0
@@ -54,6 +58,7 @@ export const addCounts = (a: CallCounts, b: CallCounts): CallCounts => ({
   voicemail: a.voicemail + b.voicemail,
   cancelled: a.cancelled + b.cancelled,
   transferred: a.transferred + b.transferred,
+  unknownEnd: a.unknownEnd + b.unknownEnd,
   ringMs: a.ringMs + b.ringMs,
   talkMs: a.talkMs + b.talkMs,
   holdMs: a.holdMs + b.holdMs
@@ -69,6 +74,7 @@ export const countsOfCall = (c: KeyedCall): CallCounts => ({
   voicemail: flag(c.outcome === 'voicemail'),
   cancelled: flag(c.outcome === 'cancelled' && !c.answered),
   transferred: flag(c.outcome === 'transferred'),
+  unknownEnd: flag(c.outcome === 'unknown-end'),
   ringMs: c.ringMs,
   talkMs: c.talkMs,
   holdMs: c.holdMs
@@ -90,6 +96,7 @@ export const countsOfSession = (calls: ReadonlyArray<KeyedCall>): CallCounts => 
     voicemail: flag(any((c) => c.outcome === 'voicemail')),
     cancelled: flag(any((c) => c.outcome === 'cancelled') && !answered),
     transferred: flag(any((c) => c.outcome === 'transferred')),
+    unknownEnd: flag(any((c) => c.outcome === 'unknown-end')),
     ringMs: total((c) => c.ringMs),
     talkMs: total((c) => c.talkMs),
     holdMs: total((c) => c.holdMs)

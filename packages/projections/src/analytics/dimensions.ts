@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Zone } from './zone.js'
 
-export const DIMENSIONS = ['extension', 'day', 'hour'] as const
+export const DIMENSIONS = ['extension', 'queue', 'day', 'hour'] as const
 export type Dimension = (typeof DIMENSIONS)[number]
 
 export interface InvalidDimensions {
@@ -32,25 +32,29 @@ export const parseDimensions = (text: string): E.Either<InvalidDimensions, Reado
     if (dims.includes(name)) return E.left({ _tag: 'InvalidDimensions', message: `dimension "${name}" given twice` })
     dims.push(name)
   }
+  if (dims.includes('queue') && dims.includes('extension'))
+    return E.left({
+      _tag: 'InvalidDimensions',
+      message: 'queue rows are per queue: combine queue with day or hour, not with extension'
+    })
   return E.right(dims)
 }
 
 export const ALL_KEY = 'all'
 export const UNKNOWN = 'unknown'
 
-/** The key of an extension (null: dimension absent) at an instant (null: not known). */
-export const keyOf = (
-  dims: ReadonlyArray<Dimension>,
-  zone: Zone,
-  extensionId: string | null,
-  at: string | null
-): string => {
+/**
+ * The key of an extension or a queue (`who`; null: dimension absent) at an instant (null: not known). `extension`
+ * and `queue` are never asked together.
+ */
+export const keyOf = (dims: ReadonlyArray<Dimension>, zone: Zone, who: string | null, at: string | null): string => {
   if (dims.length === 0) return ALL_KEY
   return dims
     .map((d) => {
       switch (d) {
         case 'extension':
-          return extensionId ?? UNKNOWN
+        case 'queue':
+          return who ?? UNKNOWN
         case 'day':
           return (at === null ? null : zone.day(at)) ?? UNKNOWN
         case 'hour':

@@ -1,9 +1,10 @@
 /**
  * The export feed (`callstate export calls`): one record per party of every ended call (a session whose every
- * party has left), with its metrics and outcome. Fields in a fixed order, the same for NDJSON and CSV: the
- * order below is the CSV header.
+ * party has left), and of every stale call (its end never came: its live parties `unknown-end`, `endedBy: stale`),
+ * with its metrics and outcome. Fields in a fixed order, the same for NDJSON and CSV: the order below is the CSV
+ * header.
  */
-import type { SessionState } from '@callstate/domain'
+import { staleState, type SessionState } from '@callstate/domain'
 import { callRecordsOf } from './record.js'
 
 export const EXPORT_FIELDS = [
@@ -28,17 +29,21 @@ export const EXPORT_FIELDS = [
   'queueCall',
   'answered',
   'status',
-  'reason'
+  'reason',
+  'endedBy'
 ] as const
 
 export type ExportField = (typeof EXPORT_FIELDS)[number]
 export type ExportRecord = { readonly [F in ExportField]: string | number | boolean | null }
 
-/** The records of an ended session, by party id; none while the session lives. */
-export const exportRecordsOf = (state: SessionState): ExportRecord[] =>
-  state.status !== 'ended'
+/**
+ * The records of an ended session, or of one the caller found stale (`stale`: the stale rule ends its live
+ * parties), by party id; none while the session lives.
+ */
+export const exportRecordsOf = (state: SessionState, stale = false): ExportRecord[] =>
+  state.status !== 'ended' && !stale
     ? []
-    : callRecordsOf(state).map((r) => {
+    : callRecordsOf(state.status === 'ended' ? state : staleState(state)).map((r) => {
         const record: { [F in ExportField]: string | number | boolean | null } = {
           telephonySessionId: r.telephonySessionId,
           partyId: r.partyId,
@@ -61,7 +66,8 @@ export const exportRecordsOf = (state: SessionState): ExportRecord[] =>
           queueCall: r.queueCall,
           answered: r.answered,
           status: r.status,
-          reason: r.reason
+          reason: r.reason,
+          endedBy: r.endedBy
         }
         return record
       })

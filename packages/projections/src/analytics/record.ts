@@ -5,8 +5,18 @@
  * was ever answered (its history), and the parties' from/to endpoints (the queue a member was rung for is the
  * member's `to`).
  */
-import { isFinal, isMoved, knownStatus, type Endpoint, type PartyState, type SessionState } from '@callstate/domain'
+import {
+  isFinal,
+  isMoved,
+  knownStatus,
+  staleState,
+  type EndedBy,
+  type Endpoint,
+  type PartyState,
+  type SessionState
+} from '@callstate/domain'
 import { isoTime } from '../time.js'
+import { queueCallsOf, type QueueCall } from './queue-calls.js'
 
 export interface CallRecord {
   readonly telephonySessionId: string
@@ -31,6 +41,8 @@ export interface CallRecord {
   readonly status: string
   readonly reason: string | null
   readonly outcome: string
+  /** What ended the party: its own event, presence, or the stale rule (null while it lives). */
+  readonly endedBy: EndedBy | null
   /** The party reached Answered at some point (for a caller that includes ringback: see counting.ts). */
   readonly answered: boolean
   /** The leg is over: Gone, Disconnected, or moved to another device (Pickup/CallSwitch). */
@@ -70,6 +82,7 @@ const recordOf = (state: SessionState, party: PartyState): CallRecord => {
     status: party.status,
     reason: party.reason,
     outcome: party.outcome,
+    endedBy: party.endedBy,
     answered: party.history.some((h) => knownStatus(h.status) === 'Answered'),
     legOver,
     ringMs: party.metrics.ringMs,
@@ -80,3 +93,30 @@ const recordOf = (state: SessionState, party: PartyState): CallRecord => {
 
 /** One record per party, in the state's party order (sorted by party id). */
 export const callRecordsOf = (state: SessionState): CallRecord[] => state.parties.map((p) => recordOf(state, p))
+
+/**
+ * What stats need of one session: its parties' records, the sessions it is linked to (transfer, conference), and
+ * its queue calls.
+ */
+export interface SessionCalls {
+  readonly telephonySessionId: string
+  /** Sessions its parties left into (Gone + peerId): one customer call with this one. */
+  readonly linked: ReadonlyArray<string>
+  readonly records: ReadonlyArray<CallRecord>
+  readonly queueCalls: ReadonlyArray<QueueCall>
+}
+
+/**
+ * A stored session as analytics count it at an instant: a session not ended that is stale then has its live
+ * parties ended by the stale rule (`unknown-end`), so a call whose end never came is counted, not lost. `now`: the
+ * instant of the report, up to which a live queue call's wait counts (the session's last event without it).
+ */
+export const sessionCallsOf = (state: SessionState, stale: boolean, now?: string): SessionCalls => {
+  const seen = stale ? staleState(state) : state
+  return {
+    telephonySessionId: state.telephonySessionId,
+    linked: state.links.flatMap((l) => (l.telephonySessionId === null ? [] : [l.telephonySessionId])),
+    records: callRecordsOf(seen),
+    queueCalls: queueCallsOf(seen, stale ? 'stale' : state.status, now ?? state.lastEventAt ?? '')
+  }
+}

@@ -6,7 +6,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
+import { parseDuration } from '../duration.js'
 import { parseDimensions } from './dimensions.js'
+import { DEFAULT_QUEUE_THRESHOLDS, type QueueThresholds } from './queue-stats.js'
 import type { StatsQuery } from './stats.js'
 import { UTC, zoneOf, type Zone } from './zone.js'
 
@@ -18,13 +20,14 @@ export interface TimeRange {
   readonly to?: string
 }
 
-export type RequestParam = 'from' | 'to' | 'by' | 'tz'
+export type RequestParam = 'from' | 'to' | 'by' | 'tz' | 'answerWithin' | 'shortAbandon'
 
 export type RequestFailure =
   | { readonly _tag: 'NotAnInstant'; readonly param: 'from' | 'to'; readonly value: string }
   | { readonly _tag: 'EmptyRange'; readonly from: string; readonly to: string }
   | { readonly _tag: 'InvalidDimensions'; readonly param: 'by'; readonly message: string }
   | { readonly _tag: 'UnknownZone'; readonly param: 'tz'; readonly zone: string }
+  | { readonly _tag: 'NotADuration'; readonly param: 'answerWithin' | 'shortAbandon'; readonly message: string }
 
 /** The parameters as received: strings when given, anything else is refused as not an instant (or ignored). */
 export interface RangeInput {
@@ -34,6 +37,10 @@ export interface RangeInput {
 export interface StatsInput extends RangeInput {
   readonly by?: unknown
   readonly tz?: unknown
+  /** Queue rows: answered within this counts for the service level (a duration: `20s`, `30000`). */
+  readonly answerWithin?: unknown
+  /** Queue rows: abandoned within this is a short abandon. */
+  readonly shortAbandon?: unknown
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/
@@ -61,9 +68,37 @@ export const parseTimeRange = (input: RangeInput, zone: Zone = UTC): E.Either<Re
     )
   )
 
-export const parseStatsRequest = (
-  input: StatsInput
-): E.Either<RequestFailure, { readonly query: StatsQuery; readonly range: TimeRange }> =>
+const threshold = (
+  param: 'answerWithin' | 'shortAbandon',
+  value: unknown,
+  fallback: number
+): E.Either<RequestFailure, number> =>
+  value === undefined
+    ? E.right(fallback)
+    : pipe(
+        parseDuration(typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '?'),
+        E.mapLeft((message): RequestFailure => ({ _tag: 'NotADuration', param, message }))
+      )
+
+/** The queue thresholds of a request, the defaults (20 s, 5 s) where it names none. */
+export const parseThresholds = (input: StatsInput): E.Either<RequestFailure, QueueThresholds> =>
+  pipe(
+    E.Do,
+    E.bind('answerWithinMs', () =>
+      threshold('answerWithin', input.answerWithin, DEFAULT_QUEUE_THRESHOLDS.answerWithinMs)
+    ),
+    E.bind('shortAbandonMs', () =>
+      threshold('shortAbandon', input.shortAbandon, DEFAULT_QUEUE_THRESHOLDS.shortAbandonMs)
+    )
+  )
+
+export interface StatsRequest {
+  readonly query: StatsQuery
+  readonly range: TimeRange
+  readonly thresholds: QueueThresholds
+}
+
+export const parseStatsRequest = (input: StatsInput): E.Either<RequestFailure, StatsRequest> =>
   pipe(
     E.Do,
     E.bind('by', () =>
@@ -82,7 +117,8 @@ export const parseStatsRequest = (
     ),
     // A date alone in from/to is the start of that day in tz.
     E.bind('range', ({ zone }) => parseTimeRange(input, zone)),
-    E.map(({ range, by, zone }) => ({ range, query: { by, zone } }))
+    E.bind('thresholds', () => parseThresholds(input)),
+    E.map(({ range, by, zone, thresholds }) => ({ range, query: { by, zone }, thresholds }))
   )
 
 /** The failure as one line, with the parameter called what the face calls it (`--from`, `querystring/from`). */
@@ -96,5 +132,7 @@ export const describeRequestFailure = (f: RequestFailure, name: (param: RequestP
       return `${name(f.param)}: ${f.message}`
     case 'UnknownZone':
       return `${name(f.param)}: unknown time zone "${f.zone}" (use an IANA name such as Europe/Paris)`
+    case 'NotADuration':
+      return `${name(f.param)}: ${f.message}`
   }
 }

@@ -10,10 +10,11 @@
  * message store has no link to a call, so it is a count beside the call counts, not one of them.
  */
 import { addCounts, countsOfCall, countsOfSession, zeroCounts, type CallCounts } from './counts.js'
-import { callsOfSession } from './counting.js'
+import { callsOfSession, type KeyedCall } from './counting.js'
 import { compareText } from './compare.js'
 import { keyOf, type Dimension } from './dimensions.js'
-import type { CallRecord } from './record.js'
+import { linkGroups, mergeCalls } from './linked.js'
+import type { SessionCalls } from './record.js'
 import type { Zone } from './zone.js'
 
 export interface StatsRow extends CallCounts {
@@ -47,13 +48,24 @@ const rowOf = (key: string, c: CallCounts, voicemailsLeft: number): StatsRow => 
   voicemailsLeft
 })
 
+/** One customer call's keyed calls: per extension (and queue), its calls in the linked sessions merged. */
+const customerCalls = (calls: ReadonlyArray<KeyedCall>): KeyedCall[] => {
+  const byExtension = new Map<string, KeyedCall[]>()
+  for (const c of calls) byExtension.set(c.extensionId, [...(byExtension.get(c.extensionId) ?? []), c])
+  return [...byExtension.values()].flatMap((cs) => {
+    const merged = mergeCalls(cs)
+    return merged === undefined ? [] : [merged]
+  })
+}
+
 /**
- * The rows, sorted by key. `sessions` yields each session's call records (all its parties) once. Without a
- * dimension there is exactly one row, `all`, even when nothing was counted.
+ * The rows, sorted by key. `sessions` yields each session's call records (all its parties) once, with the sessions
+ * it is linked to: linked sessions are one customer call (linked.ts). Without a dimension there is exactly one row,
+ * `all`, even when nothing was counted.
  */
 export const statsOf = (
   query: StatsQuery,
-  sessions: Iterable<ReadonlyArray<CallRecord>>,
+  sessions: Iterable<SessionCalls>,
   voicemails: Iterable<VoicemailCount>
 ): StatsRow[] => {
   const counts = new Map<string, CallCounts>()
@@ -63,12 +75,23 @@ export const statsOf = (
   }
   const perExtension = query.by.includes('extension')
 
-  for (const records of sessions) {
-    const calls = callsOfSession(records)
+  const callsById = new Map<string, KeyedCall[]>()
+  const links: Array<{ readonly id: string; readonly linked: ReadonlyArray<string> }> = []
+  for (const s of sessions) {
+    callsById.set(s.telephonySessionId, callsOfSession(s.records))
+    links.push({ id: s.telephonySessionId, linked: s.linked })
+  }
+  for (const group of linkGroups(links)) {
+    const calls = customerCalls(group.flatMap((id) => callsById.get(id) ?? []))
     if (calls.length === 0) continue
+    const start =
+      calls
+        .map((c) => c.startedAt)
+        .filter((s) => s !== null)
+        .sort(compareText)[0] ?? null
     if (perExtension)
       for (const call of calls) add(keyOf(query.by, query.zone, call.extensionId, call.startedAt), countsOfCall(call))
-    else add(keyOf(query.by, query.zone, null, calls[0]?.startedAt ?? null), countsOfSession(calls))
+    else add(keyOf(query.by, query.zone, null, start), countsOfSession(calls))
   }
   for (const v of voicemails) {
     const key = keyOf(query.by, query.zone, v.extensionId, v.at)

@@ -13,13 +13,18 @@ export const PRESENCE_VERSION = 1
 /** The sequence column of a fact with none: a NULL would make every such row distinct under the primary key. */
 export const NO_SEQUENCE = -1
 
-export const presenceProjection = (options: { readonly version?: number } = {}): Projection => ({
+export const presenceProjection = (
+  options: { readonly version?: number; readonly owns?: (stream: string) => boolean } = {}
+): Projection => ({
   name: 'presence',
   version: options.version ?? PRESENCE_VERSION,
   apply: (tx, events) => {
+    const owns = options.owns ?? (() => true)
     for (const e of events) {
       const n = e.notification
       if (n.kind !== 'presence' && n.kind !== 'detailed-presence') continue
+      // A parallel-rebuild worker reads other shards' presence for its sessions' ends (sessions projection).
+      if (!owns(e.stream)) continue
       tx.addPresence({
         extensionId: n.body.extensionId,
         sequence: n.body.sequence ?? NO_SEQUENCE,

@@ -16,9 +16,17 @@ import {
   canonicalJson,
   emptySession,
   evolveSession,
+  evolveSessionWith,
+  presenceEnds,
+  presenceUpdate,
+  sessionAsOf,
+  type AsOf,
+  type EndFact,
   type SessionState,
   type TelephonySessionBody
 } from '@callstate/domain'
+import * as E from 'fp-ts/lib/Either.js'
+import { projectEvent } from '../event.js'
 import type { StoredEvent } from '../port.js'
 import { partyView, type PartyView } from './view.js'
 
@@ -33,6 +41,11 @@ export interface FeedCall {
   readonly startedAt: string | null
   readonly endedAt: string | null
   readonly lastEventAt: string | null
+  /**
+   * The instant the parties' metrics count their open spans up to: the server's clock when the event was sent
+   * for a live call (a client adds the time since to tick its clocks), the last event for an ended or stale one.
+   */
+  readonly metricsAsOf: string | null
   /** Ids of the parties this notification carried. */
   readonly changed: ReadonlyArray<string>
   readonly parties: ReadonlyArray<FeedParty>
@@ -59,20 +72,33 @@ const summary = (state: SessionState) => ({
   parties: parties(state)
 })
 
+/** What the event changed: a telephony notification's body, or the end facts a presence notification gave. */
+export type FeedChange =
+  | { readonly body: TelephonySessionBody }
+  | { readonly telephonySessionId: string; readonly ends: ReadonlyArray<EndFact> }
+
 /**
  * The feed event for `event`, given the bodies of the same session stored before it (in log order). Folding is
- * order independent, so "before" is simply the events of the stream with a lower position.
+ * order independent, so "before" is simply the events of the stream with a lower position. A presence notification
+ * that ends a call its telephony stream left open is an event of that call too: its end facts are added to the
+ * telephony state (the feed counts the ends this notification gave, not earlier presence: see docs/server.md).
+ * `time`: the server's clock and the stale threshold, so a live call's open spans count up to the moment sent.
  */
 export const feedEventOf = (
   event: StoredEvent,
-  body: TelephonySessionBody,
-  earlier: ReadonlyArray<TelephonySessionBody>
+  change: FeedChange,
+  earlier: ReadonlyArray<TelephonySessionBody>,
+  time: AsOf
 ): FeedEvent | undefined => {
-  const before = earlier.reduce(evolveSession, emptySession(body.telephonySessionId))
-  const after = evolveSession(before, body)
+  const id = 'body' in change ? change.body.telephonySessionId : change.telephonySessionId
+  const before = earlier.reduce(evolveSession, emptySession(id))
+  const after = 'body' in change ? evolveSession(before, change.body) : evolveSessionWith(before, [], change.ends)
+  if (after.updates.length === 0) return undefined
   const changed = earlier.length === 0 || canonicalJson(summary(before)) !== canonicalJson(summary(after))
   if (!changed) return undefined
   const ended = after.status === 'ended' && before.status !== 'ended'
+  const live = after.status !== 'ended' ? sessionAsOf(after, time) : undefined
+  const shown = live !== undefined && live.status !== 'stale' ? live.state : after
   return {
     event: ended ? 'call-ended' : 'call-state',
     id: event.position,
@@ -84,8 +110,26 @@ export const feedEventOf = (
       startedAt: after.startedAt,
       endedAt: after.endedAt,
       lastEventAt: after.lastEventAt,
-      changed: body.parties.map((p) => p.id),
-      parties: parties(after)
+      metricsAsOf: shown === after ? after.lastEventAt : time.now,
+      changed: 'body' in change ? change.body.parties.map((p) => p.id) : [],
+      parties: parties(shown)
     }
   }
+}
+
+/**
+ * The feed changes one stored event may make: a telephony notification's body, or, for a detailed presence
+ * notification, the end facts it gives each session it lists as ended. Other events (and ones that no longer
+ * decode) change nothing the feed shows.
+ */
+export const feedChangesOf = (event: StoredEvent): FeedChange[] => {
+  const projected = projectEvent(event)
+  if (E.isLeft(projected)) return []
+  const n = projected.right.notification
+  if (n.kind === 'telephony-session') return [{ body: n.body }]
+  if (n.kind !== 'detailed-presence') return []
+  const bySession = new Map<string, EndFact[]>()
+  for (const { telephonySessionId, fact } of presenceEnds(presenceUpdate(n), event.id))
+    bySession.set(telephonySessionId, [...(bySession.get(telephonySessionId) ?? []), fact])
+  return [...bySession].map(([telephonySessionId, ends]) => ({ telephonySessionId, ends }))
 }

@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { sessionAt, statusAt, type SessionState, type SessionStatus } from '@callstate/domain'
+import { sessionAsOf, type SessionAsOf, type SessionState } from '@callstate/domain'
 import type { EventStore } from '../port.js'
 import type { ReadModelStore, SessionRow } from '../readmodel-port.js'
 import { parseStoredState } from '../sessions/stored-state.js'
@@ -42,15 +42,12 @@ export const baseState = (
   )
 }
 
-/** `at` applied, then the status at `at` (or now): undefined when the session had no fact by `at`. */
-export const stateAt = (
-  state: SessionState,
-  time: QueryTime
-): { readonly state: SessionState; readonly status: SessionStatus } | undefined => {
-  const s = time.at === undefined ? state : sessionAt(state, time.at)
-  if (s.updates.length === 0) return undefined
-  return { state: s, status: statusAt(s, time.at ?? time.now, time.staleAfterMs) }
-}
+/**
+ * The session at the query's instant (`at`, or now), by the domain's one rule (`sessionAsOf`): live clocks run to
+ * that instant, a stale call stops at its last event and ends as `unknown-end`. Undefined when the session had no
+ * telephony fact by then.
+ */
+export const stateAt = (state: SessionState, time: QueryTime): SessionAsOf | undefined => sessionAsOf(state, time)
 
 export const checkTime = (time: QueryTime): E.Either<QueryFailure, QueryTime> => {
   for (const [name, value] of [

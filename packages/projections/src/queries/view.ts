@@ -2,7 +2,19 @@
  * The JSON shapes of the call-state queries (a contract: the CLI and the HTTP API print exactly these).
  * Times are ISO 8601 UTC; a party `status` keeps the spec's spelling, a session `status` is a SessionStatus.
  */
-import type { Anomaly, Endpoint, Gap, Link, Outcome, PartyState, SessionState, SessionStatus } from '@callstate/domain'
+import type {
+  Anomaly,
+  EndedBy,
+  EndSource,
+  Endpoint,
+  Gap,
+  Link,
+  Outcome,
+  PartyState,
+  QueueRef,
+  SessionState,
+  SessionStatus
+} from '@callstate/domain'
 import { isoTime } from '../time.js'
 
 export interface HistoryView {
@@ -10,6 +22,8 @@ export interface HistoryView {
   readonly reason: string | null
   readonly at: string | null
   readonly sequence: number
+  /** Present on an end the party's own events never sent: where it came from (`presence`). */
+  readonly source?: EndSource
 }
 
 export interface PartyView {
@@ -23,6 +37,14 @@ export interface PartyView {
   readonly history: ReadonlyArray<HistoryView>
   readonly metrics: { readonly ringMs: number; readonly talkMs: number; readonly holdMs: number }
   readonly outcome: Outcome
+  /** What ended the party: its own `event`, `presence`, or the `stale` rule; null while it lives. */
+  readonly endedBy: EndedBy | null
+  readonly queueCall: boolean
+  /** The call queue a queue leg was rung for. */
+  readonly queue: QueueRef | null
+  readonly parkId: string | null
+  /** The platform's `missedCall` flag, as last sent. */
+  readonly missedCall: boolean | null
 }
 
 export interface SessionView {
@@ -54,9 +76,20 @@ export const partyView = (p: PartyState): PartyView => ({
   to: p.to,
   status: p.status,
   reason: p.reason,
-  history: p.history.map((h) => ({ status: h.status, reason: h.reason, at: isoTime(h.at), sequence: h.sequence })),
+  history: p.history.map((h) => ({
+    status: h.status,
+    reason: h.reason,
+    at: isoTime(h.at),
+    sequence: h.sequence,
+    ...(h.source !== undefined ? { source: h.source } : {})
+  })),
   metrics: { ringMs: p.metrics.ringMs, talkMs: p.metrics.talkMs, holdMs: p.metrics.holdMs },
-  outcome: p.outcome
+  outcome: p.outcome,
+  endedBy: p.endedBy,
+  queueCall: p.queueCall,
+  queue: p.queue,
+  parkId: p.parkId,
+  missedCall: p.missedCall
 })
 
 export const sessionView = (state: SessionState, status: SessionStatus): SessionView => ({

@@ -1,5 +1,8 @@
 /**
- * The sessions projection: rm_sessions, rm_calls, rm_session_extensions from telephony-session events.
+ * The sessions projection: rm_sessions, rm_calls, rm_session_extensions from telephony-session events, and the end
+ * facts that detailed presence gives about sessions (`terminationType: final`: the domain's session/ends.ts). A
+ * presence notification is in its extension's stream, not the session's: the projection routes its end facts to
+ * their sessions, so a call whose own end never came is closed whichever stream arrives first.
  *
  * Per batch, each session touched is loaded once (from a small cache, else from the read model), evolved with
  * all of its bodies in the batch at once (`evolveSessionWith`: one sort, one derivation) and saved once.
@@ -13,7 +16,16 @@
  * depends on batching, so the digest leaves it out.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { emptySession, evolveSessionWith, type SessionState, type TelephonySessionBody } from '@callstate/domain'
+import {
+  emptySession,
+  evolveSessionWith,
+  presenceEnds,
+  presenceUpdate,
+  type EndFact,
+  type SessionState,
+  type TelephonySessionBody
+} from '@callstate/domain'
+import { streams } from '../port.js'
 import type { ProjectedEvent } from '../event.js'
 import type { Projection } from '../projection.js'
 import type { ReadModelTx } from '../readmodel-port.js'
@@ -23,8 +35,9 @@ import { parseStoredState } from './stored-state.js'
 /**
  * Bump when the session fold or the rows derived from it change.
  * 2: `rm_sessions.state` holds the header and facts only (the rest is derived when read).
+ * 3: end facts from presence, talk from the connection, not-picked-up / routed outcomes, queue and park fields.
  */
-export const SESSIONS_VERSION = 2
+export const SESSIONS_VERSION = 3
 
 interface Entry {
   readonly state: SessionState
@@ -57,6 +70,40 @@ export interface SessionsProjectionOptions {
   /** Sessions kept in memory between batches (a rebuild touches each session in a few neighbouring batches). */
   readonly cacheSize?: number
   readonly version?: number
+  /**
+   * The streams whose read-model rows this projection writes (default: all). A parallel-rebuild worker owns the
+   * sessions of its shard: it is also given the other shards' presence notifications, and applies only the end
+   * facts they carry about its own sessions.
+   */
+  readonly owns?: (stream: string) => boolean
+}
+
+interface Touched {
+  readonly bodies: TelephonySessionBody[]
+  readonly ends: EndFact[]
+  last: number
+}
+
+/** What a batch says about each session: its telephony bodies and the end facts presence gives about it. */
+const touchedSessions = (
+  events: ReadonlyArray<ProjectedEvent>,
+  owns: (stream: string) => boolean
+): Map<string, Touched> => {
+  const touched = new Map<string, Touched>()
+  const entry = (id: string, position: number): Touched => {
+    const t = touched.get(id) ?? { bodies: [], ends: [], last: position }
+    t.last = position
+    touched.set(id, t)
+    return t
+  }
+  for (const e of events) {
+    const n = e.notification
+    if (n.kind === 'telephony-session') entry(n.body.telephonySessionId, e.position).bodies.push(n.body)
+    else if (n.kind === 'detailed-presence')
+      for (const end of presenceEnds(presenceUpdate(n), e.id))
+        if (owns(streams.session(end.telephonySessionId))) entry(end.telephonySessionId, e.position).ends.push(end.fact)
+  }
+  return touched
 }
 
 export const sessionsProjection = (options: SessionsProjectionOptions = {}): Projection => {
@@ -64,22 +111,13 @@ export const sessionsProjection = (options: SessionsProjectionOptions = {}): Pro
   // Insertion-ordered Map as an LRU: a hit is re-inserted at the end, eviction takes from the front.
   const cache = new Map<string, Entry>()
 
+  const owns = options.owns ?? (() => true)
+
   const apply = (tx: ReadModelTx, events: ReadonlyArray<ProjectedEvent>): void => {
-    const touched = new Map<string, { bodies: TelephonySessionBody[]; last: number }>()
-    for (const e of events) {
-      if (e.notification.kind !== 'telephony-session') continue
-      const body = e.notification.body
-      const t = touched.get(body.telephonySessionId)
-      if (t === undefined) touched.set(body.telephonySessionId, { bodies: [body], last: e.position })
-      else {
-        t.bodies.push(body)
-        t.last = e.position
-      }
-    }
-    for (const [id, { bodies, last }] of touched) {
+    for (const [id, { bodies, ends, last }] of touchedSessions(events, owns)) {
       const before = cache.get(id) ?? load(tx, id)
       cache.delete(id)
-      const state = evolveSessionWith(before.state, bodies)
+      const state = evolveSessionWith(before.state, bodies, ends)
       const endedPositions = new Map<string, number>()
       const sessionJustEnded = state.status === 'ended' && before.state.status !== 'ended'
       for (const p of state.parties) {

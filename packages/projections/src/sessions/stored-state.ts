@@ -43,7 +43,8 @@ const Party = t.intersection(
       queueCall: t.boolean,
       conferenceRole: Str,
       ringOutRole: Str,
-      parkId: Str
+      parkId: Str,
+      queueName: Str
     })
   ],
   'Party'
@@ -51,14 +52,23 @@ const Party = t.intersection(
 
 const PartyUpdate = t.type({ sequence: t.number, eventTime: Str, party: Party }, 'PartyUpdate')
 
+const EndFact = t.type(
+  { source: t.literal('presence'), eventId: Str, at: Str, extensionId: Str, partyId: StrOrNull },
+  'EndFact'
+)
+
 /**
  * What `rm_sessions.state` holds: the session's header and its sorted, deduplicated facts. Everything else in a
  * SessionState derives from these (the fold stores nothing else), so the rest is derived when a reader parses it
  * rather than stored: about 40% less text to write, read and digest per save. A state written by the previous
  * version (the whole SessionState) carries the same members, so it reads the same.
  */
-export const StoredSessionState = t.type(
-  { telephonySessionId: Str, sessionId: StrOrNull, origin: StrOrNull, updates: t.array(PartyUpdate) },
+export const StoredSessionState = t.intersection(
+  [
+    t.type({ telephonySessionId: Str, sessionId: StrOrNull, origin: StrOrNull, updates: t.array(PartyUpdate) }),
+    // End facts from other streams (presence); absent when there are none.
+    t.partial({ ends: t.array(EndFact) })
+  ],
   'SessionState'
 )
 
@@ -73,8 +83,9 @@ const describe = (errors: t.Errors): string =>
     .slice(0, 3)
     .map((e) =>
       e.context
+        // an intersection's members are numbered in the path; the reader wants the field, not the member
+        .filter((c, i) => c.key !== '' && !(e.context[i - 1]?.type instanceof t.IntersectionType))
         .map((c) => c.key)
-        .filter((k) => k !== '')
         .join('.')
     )
     .join('; ')
@@ -95,7 +106,7 @@ export const parseStoredState = (telephonySessionId: string, text: string): E.Ei
             reason: `state does not fit at ${describe(errors)}`
           }),
           // The facts were stored sorted and deduplicated: deriving from them gives the state that was saved.
-          (stored) => deriveSession(stored, stored.updates)
+          (stored) => deriveSession(stored, stored.updates, stored.ends ?? [])
         )
       )
     )
@@ -109,7 +120,8 @@ export const storedStateText = (state: SessionState): string => {
   let facts = ''
   for (const u of state.updates) facts += (facts === '' ? '' : ',') + factText(u)
   return (
-    '{"origin":' +
+    (state.ends.length === 0 ? '{' : `{"ends":${canonicalJson(state.ends)},`) +
+    '"origin":' +
     canonicalJson(state.origin) +
     ',"sessionId":' +
     canonicalJson(state.sessionId) +
