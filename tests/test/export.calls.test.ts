@@ -26,13 +26,14 @@ const records = (ndjson: string): Rec[] =>
       return v
     })
 
-test('the export of a day: every party of every ended call exactly once, as the truth says', () => {
+test('the export of a day: every party of every ended or stale call exactly once, as the truth says', () => {
   writeFileSync(dayFile, callstate(data, 'simulate', '--calls', '300', '--seed', '11', '--truth', truthFile))
   callstate(data, 'import', dayFile)
   const exported = records(callstate(data, 'export', 'calls', '--from', '2026-01-05', '--to', '2026-01-06'))
   const truth = readTruth(truthFile)
+  // The calls that never end are long stale now (the day is in 2026-01): exported too, their live parties
+  // `unknown-end`, as the truth says.
   const expected = truth
-    .filter((s) => s.status === 'ended')
     .flatMap((s) =>
       s.parties.map((p) => ({
         key: `${s.telephonySessionId} ${p.id}`,
@@ -54,8 +55,9 @@ test('the export of a day: every party of every ended call exactly once, as the 
     .sort((a, b) => (a.key < b.key ? -1 : 1))
   assert.ok(
     truth.some((s) => s.status !== 'ended'),
-    'the day has calls that never end; they are not exported'
+    'the day has calls that never end; they are exported once stale'
   )
+  assert.ok(exported.some((r) => r['outcome'] === 'unknown-end' && r['endedBy'] === 'stale'))
   assert.equal(got, expected)
 })
 
@@ -169,7 +171,8 @@ test('--follow: a call that ends while it runs is written once, then SIGTERM sto
   const last = path.join(followDir, '02-last.json')
   writeFileSync(last, JSON.stringify([final]))
 
-  const child = callstateChild(follow, 'export', 'calls', '--follow')
+  // The captures are from 2020: a stale threshold of a century keeps the open call live (not exported as stale).
+  const child = callstateChild(follow, 'export', 'calls', '--follow', '--stale-after', '36500d')
   const out = lines(child)
   const before = await out.atLeast(3) // the three parties of 01: the snapshot
   assert.equal(
@@ -182,7 +185,8 @@ test('--follow: a call that ends while it runs is written once, then SIGTERM sto
   assert.equal(
     ended.map((r) => [r['telephonySessionId'], r['partyId'], r['outcome'], r['ringMs'], r['talkMs']]),
     [
-      ['s-f9badb80011344259059d6894a30ace2', 'p-f9badb80011344259059d6894a30ace2-1', 'completed', 0, 16344],
+      // the caller talks from the callee's answer (17:21.084): 3931 + 5717
+      ['s-f9badb80011344259059d6894a30ace2', 'p-f9badb80011344259059d6894a30ace2-1', 'completed', 0, 9648],
       // Proceeding 17:14.410 -> Answered 17:21.084 = 6674; talk to Disconnected 17:35.061 = 13977
       ['s-f9badb80011344259059d6894a30ace2', 'p-f9badb80011344259059d6894a30ace2-2', 'completed', 6674, 13977]
     ]
@@ -199,6 +203,31 @@ test('--follow: a call that ends while it runs is written once, then SIGTERM sto
     .map((r) => `${String(r['telephonySessionId'])} ${String(r['partyId'])}`)
   assert.equal(keys.length, 7)
   assert.equal(new Set(keys).size, 7)
+})
+
+test('a call whose end never came is written once stale, and again with what ended it when its end arrives', async () => {
+  const { followDir, follow, final } = withCallOpen()
+  const last = path.join(followDir, '02-last.json')
+  writeFileSync(last, JSON.stringify([final]))
+  // Capture 02's callee has had no event since 2020: stale at the default threshold (4 h).
+  const child = callstateChild(follow, 'export', 'calls', '--follow')
+  const out = lines(child)
+  const snapshot = (await out.atLeast(5)).flatMap(records)
+  assert.equal(
+    snapshot.slice(3).map((r) => [r['partyId'], r['outcome'], r['endedBy'], r['endedAt']]),
+    [
+      ['p-f9badb80011344259059d6894a30ace2-1', 'completed', 'event', '2020-06-23T01:17:35.051Z'],
+      ['p-f9badb80011344259059d6894a30ace2-2', 'unknown-end', 'stale', null]
+    ]
+  )
+  callstate(follow, 'import', last)
+  const ended = (await out.atLeast(6)).slice(5).flatMap(records)
+  child.kill('SIGTERM')
+  assert.equal(await out.exited, 0)
+  assert.equal(
+    ended.map((r) => [r['partyId'], r['outcome'], r['endedBy']]),
+    [['p-f9badb80011344259059d6894a30ace2-2', 'completed', 'event']]
+  )
 })
 
 test('--follow: a call that ends when its last live leg moves (CallSwitch) is written too', async () => {
@@ -222,7 +251,7 @@ test('--follow: a call that ends when its last live leg moves (CallSwitch) is wr
   const movedFile = path.join(followDir, '02-moved.json')
   writeFileSync(movedFile, JSON.stringify([moved]))
 
-  const child = callstateChild(follow, 'export', 'calls', '--follow')
+  const child = callstateChild(follow, 'export', 'calls', '--follow', '--stale-after', '36500d')
   const out = lines(child)
   await out.atLeast(3) // the three parties of 01: the snapshot is written, export now follows
   callstate(follow, 'import', movedFile)

@@ -90,8 +90,10 @@ test('session shows the whole call state of payload 01', () => {
       anomalies: [],
       links: [],
       parties: [
-        [`p-718107795d564867a6f635fd81e89940-1`, 'Disconnected', 'completed', { ringMs: 0, talkMs: 30729, holdMs: 0 }],
-        [`p-718107795d564867a6f635fd81e89940-2`, 'Disconnected', 'cancelled', { ringMs: 0, talkMs: 0, holdMs: 0 }],
+        // the caller talks from the user's answer (01:06:00.001), not from the IVR's
+        [`p-718107795d564867a6f635fd81e89940-1`, 'Disconnected', 'completed', { ringMs: 0, talkMs: 14811, holdMs: 0 }],
+        // the IVR's leg passed the call on: routed
+        [`p-718107795d564867a6f635fd81e89940-2`, 'Disconnected', 'routed', { ringMs: 0, talkMs: 0, holdMs: 0 }],
         [
           `p-718107795d564867a6f635fd81e89940-3`,
           'Disconnected',

@@ -32,7 +32,7 @@ test('serve --esdb: webhook notifications go to EventStoreDB, queries answer fro
     assert.ok(session, 'the call is visible through the query API, ended')
     assert.equal(
       session.parties.map((p) => p.outcome),
-      ['completed', 'cancelled', 'completed']
+      ['completed', 'routed', 'completed']
     )
     const health = (await json(await fetch(`${server.url}/health`))) as { status: string }
     assert.is(health.status, 'ok')

@@ -69,6 +69,7 @@ ops('/openapi.json validates as OpenAPI 3 and lists every route with its paramet
     '/metrics',
     '/openapi.json',
     '/quarantine',
+    '/queues',
     '/sessions',
     '/sessions/{id}',
     '/sessions/{id}/audit',

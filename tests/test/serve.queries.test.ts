@@ -80,12 +80,12 @@ q('payloads 01-03 posted one by one give ended sessions with the right parties a
       id: 'p-718107795d564867a6f635fd81e89940-1',
       status: 'Disconnected',
       outcome: 'completed',
-      metrics: { ringMs: 0, talkMs: 30729, holdMs: 0 }
+      metrics: { ringMs: 0, talkMs: 14811, holdMs: 0 }
     },
     {
       id: 'p-718107795d564867a6f635fd81e89940-2',
       status: 'Disconnected',
-      outcome: 'cancelled',
+      outcome: 'routed',
       metrics: { ringMs: 0, talkMs: 0, holdMs: 0 }
     },
     {
@@ -224,7 +224,7 @@ q('/stats answers the same rows as `callstate stats --json` on the same data', a
   const bad = await getJson(`${server.url}/stats?by=week`)
   assert.equal(bad.body, {
     error: 'bad-request',
-    message: 'querystring/by: unknown dimension "week" (use extension, day, hour)'
+    message: 'querystring/by: unknown dimension "week" (use extension, queue, day, hour)'
   })
 })
 

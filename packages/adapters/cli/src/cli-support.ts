@@ -21,7 +21,8 @@ import { describeRunnerFailure } from '@callstate/projections'
 export { describeRunnerFailure }
 
 /** A bad analytics option: wrong usage (exit 2), the option named as on the command line. */
-export const requestFailure = (f: RequestFailure): CliFailure => usage(describeRequestFailure(f, (p) => `--${p}`))
+export const requestFailure = (f: RequestFailure): CliFailure =>
+  usage(describeRequestFailure(f, (p) => `--${p.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`))
 
 export const queryFailure = (f: QueryFailure): CliFailure => {
   switch (f._tag) {
@@ -72,11 +73,10 @@ const isoOption = (name: string, value: unknown): E.Either<CliFailure, string | 
     : E.left(usage(`${name} must be an ISO 8601 time (e.g. 2020-06-23T01:06:00Z), got ${String(value)}`))
 }
 
-export const timeOptions = (opts: Record<string, unknown>): E.Either<CliFailure, QueryTime> => {
-  const at = isoOption('--at', opts['at'])
-  if (E.isLeft(at)) return at
-  const knownAt = isoOption('--known-at', opts['knownAt'])
-  if (E.isLeft(knownAt)) return knownAt
+/** The clock and the stale threshold (`--stale-after`, env CALLSTATE_STALE_AFTER, default 4h). */
+export const clockOptions = (
+  opts: Record<string, unknown>
+): E.Either<CliFailure, { readonly now: string; readonly staleAfterMs: number }> => {
   const staleText = opts['staleAfter'] ?? process.env['CALLSTATE_STALE_AFTER']
   let staleAfterMs = DEFAULT_STALE_AFTER_MS
   if (typeof staleText === 'string' && staleText !== '') {
@@ -84,10 +84,19 @@ export const timeOptions = (opts: Record<string, unknown>): E.Either<CliFailure,
     if (E.isLeft(parsed)) return E.left(usage(`--stale-after: ${parsed.left}`))
     staleAfterMs = parsed.right
   }
+  // The clock is read here, in the adapter: queries get `now` as data.
+  return E.right({ now: new Date().toISOString(), staleAfterMs })
+}
+
+export const timeOptions = (opts: Record<string, unknown>): E.Either<CliFailure, QueryTime> => {
+  const at = isoOption('--at', opts['at'])
+  if (E.isLeft(at)) return at
+  const knownAt = isoOption('--known-at', opts['knownAt'])
+  if (E.isLeft(knownAt)) return knownAt
+  const clock = clockOptions(opts)
+  if (E.isLeft(clock)) return clock
   return E.right({
-    // The clock is read here, in the adapter: queries get `now` as data.
-    now: new Date().toISOString(),
-    staleAfterMs,
+    ...clock.right,
     ...(at.right !== undefined ? { at: at.right } : {}),
     ...(knownAt.right !== undefined ? { knownAt: knownAt.right } : {})
   })

@@ -10,16 +10,25 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type pino from 'pino'
 import {
   createRunner,
+  type QueueRow,
+  type StatsRow,
   type StoreFailure,
   type Subscription,
   describeError,
   describeStoreFailure
 } from '@callstate/projections'
 import { openStore } from './open-store.js'
-import { openAnalyticsReader, readStats } from '@callstate/readmodels'
+import {
+  openAnalyticsReader,
+  readQueuesNow,
+  readQueueStats,
+  readStats,
+  type AnalyticsFailure,
+  type AnalyticsReader
+} from '@callstate/readmodels'
 import { openReadModels, readModelsPath } from '@callstate/readmodels'
 import { createLogger } from '@callstate/http'
-import type { StatsFn } from '@callstate/http'
+import type { Reports } from '@callstate/http'
 import { buildServer, type CallstateServer, type ServerConfig } from '@callstate/http'
 
 export interface ServeOptions extends ServerConfig {
@@ -108,17 +117,27 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
 
   // A reader per request: it holds one read snapshot for the scan and keeps the first failure it met.
   const readModelsFile = readModelsPath({ dataDir: options.dataDir })
-  const stats: StatsFn = (query, range) => {
+  const clock = () => ({ now: now().toISOString(), staleAfterMs: options.staleAfterMs })
+  const withReader = <A>(read: (reader: AnalyticsReader) => E.Either<AnalyticsFailure, A>): E.Either<string, A> => {
     const reader = openAnalyticsReader(readModelsFile)
     if (E.isLeft(reader)) return E.left(reader.left.message)
     try {
       return pipe(
-        readStats(reader.right, query, range),
+        read(reader.right),
         E.mapLeft((f) => f.message)
       )
     } finally {
       reader.right.close()
     }
+  }
+  const reports: Reports = {
+    stats: ({ query, range, thresholds }) =>
+      withReader((reader): E.Either<AnalyticsFailure, ReadonlyArray<StatsRow> | ReadonlyArray<QueueRow>> =>
+        query.by.includes('queue')
+          ? readQueueStats(reader, query, range, thresholds, clock())
+          : readStats(reader, query, range, clock())
+      ),
+    queues: (zone, thresholds) => withReader((reader) => readQueuesNow(reader, zone, thresholds, clock()))
   }
 
   const server = await buildServer(options, {
@@ -126,7 +145,7 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
     logger,
     now,
     readModels,
-    stats,
+    reports,
     projections: {
       checkpoint,
       lag: async () => {

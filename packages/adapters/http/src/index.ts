@@ -4,4 +4,4 @@ export { groupCommit, type GroupCommit, type GroupCommitOptions } from './group-
 export { tokenMatches } from './auth.js'
 export { DEFAULTS, parseServeFlags, parseByteSize, type ServeFlags } from './config.js'
 export { SAMPLE_NOTIFICATION, startupHint } from './sample.js'
-export { type StatsFn } from './routes/stats.js'
+export { type Reports } from './routes/stats.js'

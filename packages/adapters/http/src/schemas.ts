@@ -20,13 +20,39 @@ export const EndpointSchema = {
 export const HistorySchema = {
   type: 'object',
   required: ['status', 'reason', 'at', 'sequence'],
-  properties: { status: str, reason: nstr, at: ntime, sequence: int }
+  properties: {
+    status: str,
+    reason: nstr,
+    at: ntime,
+    sequence: int,
+    source: {
+      type: 'string',
+      enum: ['presence'],
+      description: "Present on an end the party's own events never sent: where it came from."
+    }
+  }
 } as const
 
 export const PartySchema = {
   $id: 'Party',
   type: 'object',
-  required: ['id', 'extensionId', 'direction', 'from', 'to', 'status', 'reason', 'history', 'metrics', 'outcome'],
+  required: [
+    'id',
+    'extensionId',
+    'direction',
+    'from',
+    'to',
+    'status',
+    'reason',
+    'history',
+    'metrics',
+    'outcome',
+    'endedBy',
+    'queueCall',
+    'queue',
+    'parkId',
+    'missedCall'
+  ],
   properties: {
     id: str,
     extensionId: nstr,
@@ -41,7 +67,23 @@ export const PartySchema = {
       required: ['ringMs', 'talkMs', 'holdMs'],
       properties: { ringMs: int, talkMs: int, holdMs: int }
     },
-    outcome: { type: 'string', enum: [...OUTCOMES] }
+    outcome: { type: 'string', enum: [...OUTCOMES] },
+    endedBy: {
+      type: 'string',
+      nullable: true,
+      enum: ['event', 'presence', 'stale', null],
+      description: 'What ended the party: its own event, presence (terminationType final), or the stale rule.'
+    },
+    queueCall: { type: 'boolean' },
+    queue: {
+      type: 'object',
+      nullable: true,
+      required: ['extensionId', 'name'],
+      properties: { extensionId: nstr, name: nstr },
+      description: 'The call queue a queue leg was rung for.'
+    },
+    parkId: nstr,
+    missedCall: { type: 'boolean', nullable: true }
   }
 } as const
 

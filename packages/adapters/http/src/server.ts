@@ -17,7 +17,8 @@ import { registerFeed } from './routes/feed.js'
 import { registerOps, type ProjectionProbe } from './routes/ops.js'
 import { registerQuarantine } from './routes/quarantine.js'
 import { registerQueries } from './routes/queries.js'
-import { registerStats, type StatsFn } from './routes/stats.js'
+import { registerQueues } from './routes/queues.js'
+import { registerStats, type Reports } from './routes/stats.js'
 import { sharedSchemas } from './schemas.js'
 import { registerWebhook } from './routes/webhook.js'
 import { webhookCommit, type WebhookCommit } from './webhook-commit.js'
@@ -44,8 +45,8 @@ export interface ServerDeps {
   readonly projections: ProjectionProbe
   /** The read models the in-process projections keep up to date (the query API reads them). */
   readonly readModels: ReadModelStore
-  /** Call aggregates for `GET /stats`; the route is left out without it. */
-  readonly stats?: StatsFn
+  /** Call and queue reports for `GET /stats` and `GET /queues`; the routes are left out without them. */
+  readonly reports?: Reports
 }
 
 export interface CallstateServer {
@@ -143,10 +144,13 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     now: deps.now,
     staleAfterMs: config.staleAfterMs
   })
-  if (deps.stats !== undefined) registerStats(app, deps.stats)
+  if (deps.reports !== undefined) {
+    registerStats(app, deps.reports)
+    registerQueues(app, deps.reports)
+  }
   registerQuarantine(app, deps.store)
   const feeds = new Set<() => void>()
-  registerFeed(app, { store: deps.store, open: feeds })
+  registerFeed(app, { store: deps.store, open: feeds, now: deps.now, staleAfterMs: config.staleAfterMs })
   // Feeds never end by themselves; without this, closing the server would wait for every SSE client.
   app.addHook('preClose', async () => {
     for (const end of [...feeds]) end()

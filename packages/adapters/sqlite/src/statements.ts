@@ -47,8 +47,11 @@ export const prepareStatements = (db: Database.Database): Statements => ({
     .function('callstate_shard', { deterministic: true }, (stream: unknown, count: unknown) =>
       typeof stream === 'string' && typeof count === 'number' ? shardOf(stream, count) : null
     )
+    // A shard's streams, and from the other shards the detailed presence that may end calls (`final`): the end facts
+    // a worker's sessions need (projections' sessions projection). LIKE is case-insensitive, as the decoder is.
     .prepare(
-      `SELECT ${COLUMNS} FROM events WHERE position > ? AND callstate_shard(stream, ?) = ? ORDER BY position LIMIT ?`
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND (callstate_shard(stream, ?) = ? OR ` +
+        `(type = 'DetailedPresenceNotification' AND data LIKE '%"final"%')) ORDER BY position LIMIT ?`
     )
     .raw(),
   dataVersion: db.prepare('PRAGMA data_version').pluck(),

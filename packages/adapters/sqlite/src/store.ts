@@ -52,8 +52,10 @@ export interface SqliteEventStore extends EventStore {
     batchSize: number
   ) => Generator<E.Either<StoreFailure, ReadonlyArray<StoredEvent>>, void>
   /**
-   * `readAll` restricted to the streams of one shard (`shardOf(stream, count) === index`): what one worker of a
-   * parallel rebuild folds. The other shards' rows are skipped inside SQLite, their data never reaches JavaScript.
+   * `readAll` restricted to what one worker of a parallel rebuild folds: the streams of one shard
+   * (`shardOf(stream, count) === index`), and, from the other shards, the detailed presence notifications that say
+   * `final` (they may end the shard's sessions). The other rows are skipped inside SQLite, their data never reaches
+   * JavaScript.
    */
   readonly readShard: (
     after: Position,

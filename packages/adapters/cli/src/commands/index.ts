@@ -9,6 +9,7 @@ import * as importCommand from './import.js'
 import * as log from './log.js'
 import * as presence from './presence.js'
 import * as quarantine from './quarantine.js'
+import * as queues from './queues.js'
 import * as rebuild from './rebuild.js'
 import * as serve from './serve.js'
 import * as session from './session.js'
@@ -24,6 +25,7 @@ export const registerAll = (program: Command): void => {
   log.register(program)
   presence.register(program)
   quarantine.register(program)
+  queues.register(program)
   rebuild.register(program)
   serve.register(program)
   session.register(program)

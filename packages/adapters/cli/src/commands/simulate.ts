@@ -93,12 +93,14 @@ export const register = (program: Command): void => {
     .addHelpText(
       'after',
       `
-Scenarios (share of calls): inbound answered 24%, outbound to PSTN 16%, internal 10%, inbound missed 8%,
-inbound to voicemail 8%, hold/unhold 8%, call queue 8%, blind transfer 4%, attended transfer 3%,
-park and pickup 3%, RingOut 3%, conference merge 2%, answer moved to another device 2%, never-ending 1%.
+Scenarios (share of calls): inbound answered 22% (1 in 4 through an IVR menu), outbound to PSTN 16%,
+internal 10%, inbound missed 8%, inbound to voicemail 8%, hold/unhold 8%, call queue 8% (1 in 4 abandoned),
+blind transfer 4%, attended transfer 3%, park and pickup 3%, RingOut 3%, conference merge 2%, answer moved
+to another device 2%, ended by presence only (the telephony end is lost) 2%, never-ending 1%.
 
-Truth lines: {"telephonySessionId","scenario","status","parties":[{"id","extensionId","direction","outcome",
-"ringMs","talkMs","holdMs"}]}. A transfer or conference call has one line per session it spans.
+Truth lines: {"telephonySessionId","callId","scenario","status","startedAt","endedAt","queue","parties":[{"id",
+"extensionId","direction","queueCall","answered","outcome","endedBy","ringMs","talkMs","holdMs"}]}: one line
+per session; the sessions of one transfer or conference share a callId. docs/simulator.md has every field.
 
 Examples:
   $ callstate simulate --calls 1000 --seed 7 > day.ndjson

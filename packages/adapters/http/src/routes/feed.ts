@@ -11,7 +11,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
 import {
+  feedChangesOf,
   feedEventOf,
+  streams,
   telephonyBodyOf,
   type EventStore,
   type FeedEvent,
@@ -29,11 +31,14 @@ export interface FeedOptions {
   readonly store: EventStore
   /** Open feeds, ended by the server at shutdown. */
   readonly open: Set<() => void>
+  /** The clock: a live call's open spans are counted up to the moment its event is sent. */
+  readonly now: () => Date
+  readonly staleAfterMs: number
 }
 
-/** The session's telephony bodies stored before `position`. */
-const earlierBodies = async (store: EventStore, event: StoredEvent) => {
-  const stream = await store.readStream(event.stream)()
+/** The session's telephony bodies stored before `event` (a telephony event of it, or a presence event about it). */
+const earlierBodies = async (store: EventStore, telephonySessionId: string, event: StoredEvent) => {
+  const stream = await store.readStream(streams.session(telephonySessionId))()
   return E.map((events: ReadonlyArray<StoredEvent>) =>
     events.flatMap((e) => {
       const body = e.position < event.position ? telephonyBodyOf(e) : undefined
@@ -42,7 +47,7 @@ const earlierBodies = async (store: EventStore, event: StoredEvent) => {
   )(stream)
 }
 
-export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions): void => {
+export const registerFeed = (app: FastifyInstance, { store, open, now, staleAfterMs }: FeedOptions): void => {
   app.get<{ Querystring: { from?: number } }>(
     '/feed',
     {
@@ -118,18 +123,19 @@ export const registerFeed = (app: FastifyInstance, { store, open }: FeedOptions)
         onEvents: async (events) => {
           for (const event of events) {
             if (res.destroyed) return
-            const body = telephonyBodyOf(event)
-            if (body === undefined) continue
-            const earlier = await earlierBodies(store, event)
-            if (E.isLeft(earlier)) {
-              request.log.error({ failure: earlier.left }, 'feed: cannot read the session stream; ending the feed')
-              end()
-              return
-            }
-            const feedEvent = feedEventOf(event, body, earlier.right)
-            if (feedEvent !== undefined) {
-              sent++
-              await write(sseText(feedEvent))
+            for (const change of feedChangesOf(event)) {
+              const id = 'body' in change ? change.body.telephonySessionId : change.telephonySessionId
+              const earlier = await earlierBodies(store, id, event)
+              if (E.isLeft(earlier)) {
+                request.log.error({ failure: earlier.left }, 'feed: cannot read the session stream; ending the feed')
+                end()
+                return
+              }
+              const feedEvent = feedEventOf(event, change, earlier.right, { now: now().toISOString(), staleAfterMs })
+              if (feedEvent !== undefined) {
+                sent++
+                await write(sseText(feedEvent))
+              }
             }
           }
         },

@@ -1,21 +1,31 @@
 /**
- * `GET /stats?from=&to=&by=&tz=`: call aggregates, the rows of `callstate stats --json` (docs/analytics.md
- * defines every number). Computed per request over a read snapshot of the read models the in-process
- * projections maintain, so the answer includes what the projections have applied (see "visibility delay").
+ * `GET /stats?from=&to=&by=&tz=&answerWithin=&shortAbandon=`: call aggregates, the rows of `callstate stats --json`
+ * (docs/analytics.md defines every number); with `queue` in `by`, one row per call queue. Computed per request over
+ * a read snapshot of the read models the in-process projections maintain, so the answer includes what the
+ * projections have applied (see "visibility delay").
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
 import {
   describeRequestFailure,
   parseStatsRequest,
-  type StatsQuery,
+  type QueueBoardRow,
+  type QueueRow,
+  type QueueThresholds,
+  type StatsRequest,
   type StatsRow,
-  type TimeRange
+  type Zone
 } from '@callstate/projections'
 import { ApiErrorRef, apiError } from '../errors.js'
+import { QueueRowSchema } from './queue-schemas.js'
 
-/** Computes the stats rows, or says why it could not (the read models could not be read). */
-export type StatsFn = (query: StatsQuery, range: TimeRange) => E.Either<string, ReadonlyArray<StatsRow>>
+/** The reports over the read models, or why one could not be made (the read models could not be read). */
+export interface Reports {
+  /** Call rows, or queue rows when `queue` is among the request's dimensions. */
+  readonly stats: (request: StatsRequest) => E.Either<string, ReadonlyArray<StatsRow> | ReadonlyArray<QueueRow>>
+  /** The queue board now: today's rows since midnight in `zone`, and what is live. */
+  readonly queues: (zone: Zone, thresholds: QueueThresholds) => E.Either<string, ReadonlyArray<QueueBoardRow>>
+}
 
 const int = { type: 'integer' } as const
 const StatsRowSchema = {
@@ -30,6 +40,7 @@ const StatsRowSchema = {
     'voicemail',
     'cancelled',
     'transferred',
+    'unknownEnd',
     'ringMs',
     'talkMs',
     'holdMs',
@@ -48,6 +59,7 @@ const StatsRowSchema = {
     voicemail: int,
     cancelled: int,
     transferred: int,
+    unknownEnd: int,
     ringMs: int,
     talkMs: int,
     holdMs: int,
@@ -58,19 +70,40 @@ const StatsRowSchema = {
   }
 } as const
 
-interface StatsQueryString {
+export interface StatsQueryString {
   readonly from?: string
   readonly to?: string
   readonly by?: string
   readonly tz?: string
+  readonly answerWithin?: string
+  readonly shortAbandon?: string
 }
 
-export const registerStats = (app: FastifyInstance, stats: StatsFn): void => {
+/** The query parameters of the queue thresholds, shared with `GET /queues`. */
+export const thresholdParams = {
+  answerWithin: {
+    type: 'string',
+    description: 'Queue rows: answered within this counts for the service level (20s, 30000; default 20s).'
+  },
+  shortAbandon: {
+    type: 'string',
+    description: 'Queue rows: abandoned within this is a short abandon (default 5s).'
+  }
+} as const
+
+/** A bad parameter, worded with its query-string name as the validation errors of the other routes are. */
+export const badRequest = (f: Parameters<typeof describeRequestFailure>[0]) =>
+  apiError(
+    'bad-request',
+    describeRequestFailure(f, (p) => `querystring/${p}`)
+  )
+
+export const registerStats = (app: FastifyInstance, reports: Reports): void => {
   app.get<{ Querystring: StatsQueryString }>(
     '/stats',
     {
       schema: {
-        summary: 'Call aggregates by extension, day and/or hour (rows of `callstate stats --json`)',
+        summary: 'Call aggregates by extension, queue, day and/or hour (rows of `callstate stats --json`)',
         tags: ['queries'],
         security: [{ bearer: [] }],
         querystring: {
@@ -81,12 +114,16 @@ export const registerStats = (app: FastifyInstance, stats: StatsFn): void => {
               description: 'Calls that started at or after (ISO 8601; a date is 00:00 in tz, default UTC).'
             },
             to: { type: 'string', description: 'Calls that started before this instant.' },
-            by: { type: 'string', description: 'extension, day, hour, or several joined by commas.' },
-            tz: { type: 'string', description: 'IANA time zone for days and hours (default UTC).' }
+            by: {
+              type: 'string',
+              description: 'extension, queue, day, hour, or several joined by commas (queue not with extension).'
+            },
+            tz: { type: 'string', description: 'IANA time zone for days and hours (default UTC).' },
+            ...thresholdParams
           }
         },
         response: {
-          200: { type: 'array', items: StatsRowSchema },
+          200: { type: 'array', items: { anyOf: [StatsRowSchema, QueueRowSchema] } },
           400: ApiErrorRef,
           401: ApiErrorRef,
           500: ApiErrorRef
@@ -97,14 +134,8 @@ export const registerStats = (app: FastifyInstance, stats: StatsFn): void => {
       // The analytics' own rules (a date alone is 00:00 in tz, default UTC; a time must carry its zone), shared
       // with the CLI; here the parameters are named as the validation errors of the other routes name them.
       const parsed = parseStatsRequest(request.query)
-      if (E.isLeft(parsed))
-        return reply.code(400).send(
-          apiError(
-            'bad-request',
-            describeRequestFailure(parsed.left, (p) => `querystring/${p}`)
-          )
-        )
-      const rows = stats(parsed.right.query, parsed.right.range)
+      if (E.isLeft(parsed)) return reply.code(400).send(badRequest(parsed.left))
+      const rows = reports.stats(parsed.right)
       if (E.isLeft(rows)) {
         request.log.error({ cause: rows.left }, 'stats failed')
         return reply.code(500).send(apiError('internal-error', `the read models could not be read: ${rows.left}`))

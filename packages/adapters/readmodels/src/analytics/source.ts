@@ -23,8 +23,15 @@ const PAGE = 500
 export interface AnalyticsReader {
   /** Every session that started in the range, by (start, id); a session without a start time sorts first. */
   readonly sessions: (range: TimeRange) => Generator<SessionState>
-  /** Ended sessions that started in the range and whose end was visible at `checkpoint`, by (start, id). */
-  readonly endedSessions: (range: TimeRange, checkpoint: number) => Generator<SessionState>
+  /**
+   * Sessions that started in the range and either ended, with the end visible at `checkpoint`, or are stale: not
+   * ended, with their last event before `staleBefore` (their end never came). By (start, id).
+   */
+  readonly endedSessions: (range: TimeRange, checkpoint: number, staleBefore: string) => Generator<SessionState>
+  /** Sessions not ended whose last event is in [from, to): the ones that went stale between two instants. */
+  readonly staleBetween: (from: string, to: string) => SessionState[]
+  /** Sessions not ended whose last event is at or after `since`: the calls live now (not stale). */
+  readonly liveSessions: (since: string) => Generator<SessionState>
   /** Ended sessions with a party whose end became visible in (after, upTo], by the latest such position, then id. */
   readonly endedBetween: (after: number, upTo: number) => SessionState[]
   /** VoiceMail `newCount`s announced in the range (rows without a time are left out: they fit no range). */
@@ -121,19 +128,51 @@ export const openAnalyticsReader = (file: string): E.Either<AnalyticsFailure, An
     )
     .raw()
 
+  const staleBetween = db
+    .prepare(
+      "SELECT s.telephony_session_id, COALESCE(s.started_at, ''), s.state FROM rm_sessions s " +
+        "WHERE s.status != 'ended' AND s.last_event_at >= ? AND s.last_event_at < ? " +
+        'ORDER BY s.last_event_at, s.telephony_session_id'
+    )
+    .raw()
+
+  const liveSessions = db
+    .prepare(
+      "SELECT s.telephony_session_id, COALESCE(s.started_at, ''), s.state FROM rm_sessions s " +
+        "WHERE s.status != 'ended' AND s.last_event_at >= ? ORDER BY s.telephony_session_id"
+    )
+    .raw()
+
   return E.right({
     sessions: (range) => pages(range, [], []),
-    endedSessions: (range, checkpoint) =>
+    endedSessions: (range, checkpoint, staleBefore) =>
       pages(
         range,
         [
           // The unary + keeps SQLite on the start-order index: on the status index it sorted every ended session
           // again for each page (1M-event log: export 28.6 s).
-          "+s.status = 'ended'",
-          '(SELECT MAX(c.ended_position) FROM rm_calls c WHERE c.telephony_session_id = s.telephony_session_id) <= ?'
+          "((+s.status = 'ended' AND (SELECT MAX(c.ended_position) FROM rm_calls c " +
+            'WHERE c.telephony_session_id = s.telephony_session_id) <= ?) ' +
+            "OR (+s.status != 'ended' AND s.last_event_at < ?))"
         ],
-        [checkpoint]
+        [checkpoint, staleBefore]
       ),
+    liveSessions: function* (since) {
+      for (const row of liveSessions.iterate(since)) {
+        const read = stateOf(row)
+        if (read === undefined) return
+        yield read.state
+      }
+    },
+    staleBetween: (from, to) => {
+      const states: SessionState[] = []
+      for (const row of staleBetween.all(from, to)) {
+        const read = stateOf(row)
+        if (read === undefined) break
+        states.push(read.state)
+      }
+      return states
+    },
     endedBetween: (after, upTo) => {
       const states: SessionState[] = []
       for (const row of endedBetween.all(after, upTo)) {

@@ -1,21 +1,35 @@
 /** `callstate stats` over the read models: sessions and voicemails of a time range, aggregated in one read snapshot. */
 import * as E from 'fp-ts/lib/Either.js'
-import { callRecordsOf, statsOf, type CallRecord, type StatsQuery, type StatsRow } from '@callstate/projections'
-import type { TimeRange } from '@callstate/projections'
+import { isStale } from '@callstate/domain'
+import {
+  sessionCallsOf,
+  statsOf,
+  type SessionCalls,
+  type StatsQuery,
+  type StatsRow,
+  type TimeRange
+} from '@callstate/projections'
 import type { AnalyticsFailure, AnalyticsReader } from './source.js'
 
-function* records(reader: AnalyticsReader, range: TimeRange): Generator<ReadonlyArray<CallRecord>> {
-  for (const state of reader.sessions(range)) yield callRecordsOf(state)
+/** The instant the report is made at: a call not ended with no event for `staleAfterMs` by then counts as stale. */
+export interface ReportClock {
+  readonly now: string
+  readonly staleAfterMs: number
+}
+
+function* sessionCalls(reader: AnalyticsReader, range: TimeRange, clock: ReportClock): Generator<SessionCalls> {
+  for (const state of reader.sessions(range)) yield sessionCallsOf(state, isStale(state, clock.now, clock.staleAfterMs))
 }
 
 export const readStats = (
   reader: AnalyticsReader,
   query: StatsQuery,
-  range: TimeRange
+  range: TimeRange,
+  clock: ReportClock
 ): E.Either<AnalyticsFailure, StatsRow[]> => {
   const release = reader.snapshot()
   try {
-    const rows = statsOf(query, records(reader, range), reader.voicemails(range))
+    const rows = statsOf(query, sessionCalls(reader, range, clock), reader.voicemails(range))
     const failure = reader.failure()
     return failure === undefined ? E.right(rows) : E.left(failure)
   } finally {
