@@ -50,17 +50,43 @@ export interface TruthParty {
   readonly id: string
   readonly extensionId?: string
   readonly direction: string
+  readonly queueCall: boolean
+  readonly answered: boolean
   readonly outcome: string
+  readonly endedBy: string | null
   readonly ringMs: number
   readonly talkMs: number
   readonly holdMs: number
 }
 
+export interface TruthAgent {
+  readonly extensionId: string
+  readonly answered: boolean
+  readonly outcome: string
+  readonly talkMs: number
+  readonly holdMs: number
+}
+
+export interface TruthQueue {
+  readonly id: string
+  readonly name: string
+  readonly waitMs: number
+  readonly answered: boolean
+  readonly abandoned: boolean
+  readonly voicemail: boolean
+  readonly agents: ReadonlyArray<TruthAgent>
+}
+
 export interface TruthSession {
   readonly telephonySessionId: string
+  /** The simulator's call number: the sessions of one customer call (transfer, conference) share it. */
+  readonly callId: number
   readonly scenario: string
   readonly status: string
+  readonly startedAt: string
+  readonly endedAt: string | null
   readonly parties: ReadonlyArray<TruthParty>
+  readonly queue: TruthQueue | null
 }
 
 type Rec = Readonly<Record<string, unknown>>
@@ -70,10 +96,41 @@ const text = (r: Rec, k: string): string => {
   if (typeof v !== 'string') throw new Error(`truth: ${k} is not a string`)
   return v
 }
+const textOrNull = (r: Rec, k: string): string | null => (r[k] === null ? null : text(r, k))
 const count = (r: Rec, k: string): number => {
   const v = r[k]
   if (typeof v !== 'number') throw new Error(`truth: ${k} is not a number`)
   return v
+}
+const flag = (r: Rec, k: string): boolean => {
+  const v = r[k]
+  if (typeof v !== 'boolean') throw new Error(`truth: ${k} is not a boolean`)
+  return v
+}
+
+const queueOf = (v: unknown): TruthQueue | null => {
+  if (v === null) return null
+  if (!isRec(v)) throw new Error('truth: bad queue')
+  const agents = v['agents']
+  if (!Array.isArray(agents)) throw new Error('truth: queue agents is not an array')
+  return {
+    id: text(v, 'id'),
+    name: text(v, 'name'),
+    waitMs: count(v, 'waitMs'),
+    answered: flag(v, 'answered'),
+    abandoned: flag(v, 'abandoned'),
+    voicemail: flag(v, 'voicemail'),
+    agents: agents.map((a: unknown): TruthAgent => {
+      if (!isRec(a)) throw new Error('truth: bad agent')
+      return {
+        extensionId: text(a, 'extensionId'),
+        answered: flag(a, 'answered'),
+        outcome: text(a, 'outcome'),
+        talkMs: count(a, 'talkMs'),
+        holdMs: count(a, 'holdMs')
+      }
+    })
+  }
 }
 
 /** The truth file (NDJSON), checked field by field. */
@@ -86,8 +143,11 @@ export const readTruth = (file: string): TruthSession[] =>
       if (!isRec(v) || !Array.isArray(v['parties'])) throw new Error(`truth: bad line ${line}`)
       return {
         telephonySessionId: text(v, 'telephonySessionId'),
+        callId: count(v, 'callId'),
         scenario: text(v, 'scenario'),
         status: text(v, 'status'),
+        startedAt: text(v, 'startedAt'),
+        endedAt: textOrNull(v, 'endedAt'),
         parties: v['parties'].map((p: unknown): TruthParty => {
           if (!isRec(p)) throw new Error('truth: bad party')
           const ext = p['extensionId']
@@ -95,12 +155,16 @@ export const readTruth = (file: string): TruthSession[] =>
             id: text(p, 'id'),
             ...(typeof ext === 'string' ? { extensionId: ext } : {}),
             direction: text(p, 'direction'),
+            queueCall: flag(p, 'queueCall'),
+            answered: flag(p, 'answered'),
             outcome: text(p, 'outcome'),
+            endedBy: textOrNull(p, 'endedBy'),
             ringMs: count(p, 'ringMs'),
             talkMs: count(p, 'talkMs'),
             holdMs: count(p, 'holdMs')
           }
-        })
+        }),
+        queue: queueOf(v['queue'])
       }
     })
 
@@ -115,6 +179,7 @@ export const zeroRow = (key: string) => ({
   voicemail: 0,
   cancelled: 0,
   transferred: 0,
+  unknownEnd: 0,
   ringMs: 0,
   talkMs: 0,
   holdMs: 0,

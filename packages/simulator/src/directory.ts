@@ -1,6 +1,6 @@
 /**
  * The simulated account: its id, the subscription that receives the notifications, the users'
- * extensions and a call queue. Ids have the shapes of real ones (account `809646016`, extension
+ * extensions, a call queue and an IVR menu. Ids have the shapes of real ones (account `809646016`, extension
  * `62242421016`, device `210074565016`).
  */
 import type { Rng } from './prng.js'
@@ -24,6 +24,8 @@ export interface Directory {
   readonly mainNumber: string
   readonly extensions: ReadonlyArray<Extension>
   readonly queue: { readonly id: string; readonly name: string; readonly phoneNumber: string }
+  /** The auto-receptionist (IVR menu) that answers the main number and passes callers on (capture 01). */
+  readonly ivr: { readonly id: string; readonly name: string }
 }
 
 const FIRST = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jon', 'Kira', 'Leo', 'Maya']
@@ -54,7 +56,8 @@ export const makeDirectory = (rng: Rng, count: number): Directory => {
     subscriptionId: uuidV4(rng),
     mainNumber: e164(rng),
     extensions,
-    queue: { id: `${rng.int(60_000_000, 69_999_999)}016`, name: 'Support queue', phoneNumber: e164(rng) }
+    queue: { id: `${rng.int(60_000_000, 69_999_999)}016`, name: 'Support queue', phoneNumber: e164(rng) },
+    ivr: { id: `${rng.int(70_000_000, 79_999_999)}016`, name: 'IVR Menu 1001' }
   }
 }
 

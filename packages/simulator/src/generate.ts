@@ -47,12 +47,13 @@ export function* simulateClean(options: SimulateOptions): Generator<SimItem> {
     const next = heap.peekTime()
     if (scripted < options.calls && (next === undefined || next >= clock)) {
       const scenario = weighted(rng, table)
+      scripted++
+      // The call's number ties together the sessions of one customer call (transfer, conference).
       for (const session of scenario.run(ctx, clock)) {
-        yield { _tag: 'Truth', truth: truthOf(session) }
+        yield { _tag: 'Truth', truth: truthOf(session, scripted) }
         for (const step of session.steps) heap.push(step.at, { kind: 'step', session, step })
         for (const v of session.voicemails) heap.push(v.at, { kind: 'voicemail', ...v })
       }
-      scripted++
       clock += nextGap(rng, clock)
       continue
     }

@@ -65,11 +65,12 @@ export class Renderer {
     private readonly dir: Directory
   ) {}
 
-  private envelope(event: string, at: number, body: Record<string, unknown>): WireEnvelope {
+  /** `sentAt`: the send time when the script fixed it; otherwise a short delivery delay after `at`. */
+  private envelope(event: string, at: number, body: Record<string, unknown>, sentAt?: number): WireEnvelope {
     return {
       uuid: numericUuid(this.rng),
       event,
-      timestamp: iso(at + this.rng.int(25, 160)),
+      timestamp: iso(sentAt ?? at + this.rng.int(25, 160)),
       subscriptionId: this.dir.subscriptionId,
       ownerId: this.dir.accountId,
       body
@@ -111,6 +112,7 @@ export class Renderer {
   }
 
   telephony(session: SimSession, step: SimStep): WireNotification[] {
+    if (step.lost === true) return []
     const body = {
       sequence: step.sequence,
       sessionId: session.sessionId,
@@ -181,7 +183,7 @@ export class Renderer {
       ...(final ? {} : { totalActiveCalls: 1 })
     }
     const path = `/restapi/v1.0/account/${this.dir.accountId}/extension/${ext}/presence?detailedTelephonyState=true`
-    return [{ kind: 'presence', envelope: this.envelope(path, step.at, body) }]
+    return [{ kind: 'presence', envelope: this.envelope(path, step.at, body, step.presenceAt) }]
   }
 
   messageStore(extensionId: string, at: number): WireNotification {

@@ -41,6 +41,13 @@ export interface SimStep {
   readonly reason?: string
   readonly peerId?: SimPeer
   readonly parkData?: string
+  /** The platform never delivers this telephony event (its detailed presence may still follow it). */
+  readonly lost?: boolean
+  /**
+   * The envelope time of the detailed presence this step triggers, when the script fixes it: the truth of a call
+   * whose end only presence tells (`lost` ends) depends on it. Otherwise presence follows after a random delay.
+   */
+  readonly presenceAt?: number
 }
 
 export interface SimSession {
@@ -69,6 +76,7 @@ export const SCENARIOS = [
   'call-queue',
   'ringout',
   'call-switch',
+  'presence-closed',
   'unending'
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
@@ -109,7 +117,7 @@ export class SessionBuilder {
     at: number,
     party: SimParty,
     code: string,
-    extra: Partial<Pick<SimStep, 'reason' | 'peerId' | 'parkData'>> = {}
+    extra: Partial<Pick<SimStep, 'reason' | 'peerId' | 'parkData' | 'lost' | 'presenceAt'>> = {}
   ): this {
     this.drafts.push({ at: Math.round(at), party, code, ...extra })
     return this
@@ -131,7 +139,9 @@ export class SessionBuilder {
     const steps = sorted.map(({ d }, i) => {
       const at = Math.max(d.at, last + 1)
       last = at
-      return { ...d, at, sequence: i + 2 }
+      // Presence cannot tell an end before it happened.
+      const presenceAt = d.presenceAt === undefined ? {} : { presenceAt: Math.max(Math.round(d.presenceAt), at) }
+      return { ...d, at, ...presenceAt, sequence: i + 2 }
     })
     return {
       scenario: this.scenario,

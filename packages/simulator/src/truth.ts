@@ -1,146 +1,113 @@
 /**
- * The ground truth of a simulated session, computed from the simulator's own script (what it decided
- * happens), never by running callstate's fold. Formulas are DOMAIN.md's:
- * - ring: first Proceeding to the first Answered or Disconnected after it (0 without Proceeding). A call sent to
- *   voicemail stops ringing when voicemail picks up, so VoiceMail (and Gone) end the ring too: DOMAIN.md's
- *   formula names the two usual ends, and counting the caller's message as ringing would be wrong (the domain
- *   fold makes the same choice, metrics.ts);
- * - talk: Answered until Hold, Disconnected, Gone, Parked or VoiceMail;
- * - hold: Hold until Answered or Disconnected;
- * - spans still open in a session whose end never arrives count up to the session's last event;
- * - outcome by the party's ending and the state before it, from the one closed list.
+ * The ground truth of a simulated session, computed from the simulator's own script (what it decided happens),
+ * never by running callstate's fold. One record per telephony session; `callId` ties together the sessions of one
+ * customer call (attended transfer, conference merge). Per-party rules are in party-truth.ts, the queue's in
+ * queue-truth.ts. The truth is what a report made long after the call sees: a session whose end never arrived is
+ * `stale`, its live parties `unknown-end`.
+ *
+ * What callstate can know of a party is its delivered telephony events, plus an end told only by presence: when the
+ * platform never delivers a party's final event but the user's detailed presence says the call ended
+ * (`terminationType: final`, naming the party), the party ends at the presence notification's time, if it was
+ * still live and that time is not before its last event. Presence never names a party without an extension (the PSTN
+ * caller): once presence has ended a party and no party with an extension is live, those end at the same time.
  */
-import type { SimSession, SimStep } from './script.js'
-import type { ScenarioName } from './script.js'
+import type { Entry, Known, PartyTruth } from './party-truth.js'
+import {
+  connectedAt,
+  endedByOf,
+  entryOf,
+  hasEnded,
+  isFinal,
+  isLive,
+  last,
+  metricsOf,
+  outcomeOf
+} from './party-truth.js'
+import { queueTruth, type QueueTruth } from './queue-truth.js'
+import type { ScenarioName, SimSession, SimStep } from './script.js'
 
-export type TruthOutcome =
-  | 'missed'
-  | 'voicemail'
-  | 'cancelled'
-  | 'parked'
-  | 'hung-up-on-hold'
-  | 'completed'
-  | 'transferred'
-  | 'merged'
-  | 'in-progress'
-
-export type TruthLiveStatus = 'voicemail' | 'parked' | 'on-hold' | 'active' | 'ringing'
-
-export interface PartyTruth {
-  readonly id: string
-  /** Absent for PSTN parties. */
-  readonly extensionId?: string
-  readonly direction: string
-  readonly outcome: TruthOutcome
-  readonly ringMs: number
-  readonly talkMs: number
-  readonly holdMs: number
-}
+export type { TruthOutcome, TruthEndedBy, PartyTruth } from './party-truth.js'
+export type { QueueTruth, AgentTruth } from './queue-truth.js'
 
 export interface CallTruth {
   readonly telephonySessionId: string
+  /** The simulator's call number (from 1): the same for every session of one customer call. */
+  readonly callId: number
   readonly scenario: ScenarioName
-  readonly status: 'ended' | TruthLiveStatus
+  /** `stale`: the session's end never arrived (as a report made after the stale threshold sees it). */
+  readonly status: 'ended' | 'stale'
+  /** The first delivered event's time (ISO). */
+  readonly startedAt: string
+  /** When the call ended: its last final event, or the presence that ended it; null when stale. */
+  readonly endedAt: string | null
   readonly parties: ReadonlyArray<PartyTruth>
+  /** For a session with legs rung for a call queue; null otherwise. */
+  readonly queue: QueueTruth | null
 }
 
-const RING_ENDS = new Set(['Answered', 'Disconnected', 'VoiceMail', 'VoiceMailScreening', 'Gone'])
-const TALK_ENDS = new Set(['Hold', 'Disconnected', 'Gone', 'Parked', 'VoiceMail', 'VoiceMailScreening'])
-const HOLD_ENDS = new Set(['Answered', 'Disconnected'])
-/** Disconnected with these reasons means the call moved to another device of the same user. */
-const MOVED = new Set(['Pickup', 'CallSwitch'])
+const iso = (ms: number): string => new Date(ms).toISOString()
 
-const isEnding = (s: SimStep): boolean => s.code === 'Gone' || s.code === 'Disconnected'
+/** A final step the platform never delivers, about which the user's presence speaks at a known time. */
+const presenceEnds = (session: SimSession): ReadonlyArray<SimStep> =>
+  session.steps.filter(
+    (s) => s.lost === true && s.presenceAt !== undefined && s.party.extensionId !== undefined && isFinal(entryOf(s))
+  )
 
-const outcomeOf = (direction: string, steps: ReadonlyArray<SimStep>): TruthOutcome => {
-  const last = steps[steps.length - 1]
-  if (!last || !isEnding(last)) return 'in-progress'
-  if (last.code === 'Gone') return last.reason === 'Conference' ? 'merged' : 'transferred'
-  if (last.reason?.endsWith('Transfer')) return 'transferred'
-  switch (steps[steps.length - 2]?.code) {
-    case 'Proceeding':
-      return direction === 'Inbound' ? 'missed' : 'cancelled'
-    case 'VoiceMail':
-    case 'VoiceMailScreening':
-      return 'voicemail'
-    case 'Parked':
-      return 'parked'
-    case 'Hold':
-      return 'hung-up-on-hold'
-    case 'Answered':
-      return 'completed'
-    default:
-      return 'cancelled'
+const closing = (at: number): Entry => ({ code: 'Disconnected', at, presence: true })
+
+/** Each party's known history: its delivered events, closed by presence where the rule above says so. */
+const knownParties = (session: SimSession, delivered: ReadonlyArray<SimStep>): Known[] => {
+  const own = session.parties
+    .map((party) => ({ party, history: delivered.filter((s) => s.party.id === party.id).map(entryOf) }))
+    .filter((k) => k.history.length > 0)
+  const told = presenceEnds(session)
+  const closedAt = new Map<string, number>()
+  for (const k of own) {
+    const lastAt = last(k)?.at ?? -Infinity
+    const times = told.filter((s) => s.party.id === k.party.id).map((s) => s.presenceAt ?? -Infinity)
+    const at = Math.min(...times.filter((t) => t >= lastAt))
+    if (isLive(k) && Number.isFinite(at)) closedAt.set(k.party.id, at)
   }
-}
-
-const metricsOf = (steps: ReadonlyArray<SimStep>, until: number) => {
-  let ringStart: number | undefined
-  let ringMs = 0
-  let ringDone = false
-  let talkStart: number | undefined
-  let talkMs = 0
-  let holdStart: number | undefined
-  let holdMs = 0
-  for (const s of steps) {
-    if (s.code === 'Proceeding' && ringStart === undefined) ringStart = s.at
-    if (ringStart !== undefined && !ringDone && RING_ENDS.has(s.code)) {
-      ringMs = s.at - ringStart
-      ringDone = true
-    }
-    if (talkStart !== undefined && TALK_ENDS.has(s.code)) {
-      talkMs += s.at - talkStart
-      talkStart = undefined
-    }
-    if (holdStart !== undefined && HOLD_ENDS.has(s.code)) {
-      holdMs += s.at - holdStart
-      holdStart = undefined
-    }
-    if (s.code === 'Answered' && talkStart === undefined) talkStart = s.at
-    if (s.code === 'Hold' && holdStart === undefined) holdStart = s.at
+  const withExtensionLive = own.some((k) => k.party.extensionId !== undefined && isLive(k) && !closedAt.has(k.party.id))
+  if (closedAt.size > 0 && !withExtensionLive) {
+    const latest = Math.max(...closedAt.values())
+    for (const k of own)
+      if (k.party.extensionId === undefined && isLive(k) && (last(k)?.at ?? Infinity) <= latest)
+        closedAt.set(k.party.id, latest)
   }
-  if (ringStart !== undefined && !ringDone) ringMs = until - ringStart
-  if (talkStart !== undefined) talkMs += until - talkStart
-  if (holdStart !== undefined) holdMs += until - holdStart
-  return { ringMs, talkMs, holdMs }
-}
-
-const liveStatus = (lastCodes: ReadonlyArray<string>): TruthLiveStatus => {
-  if (lastCodes.some((c) => c === 'VoiceMail' || c === 'VoiceMailScreening')) return 'voicemail'
-  if (lastCodes.includes('Parked')) return 'parked'
-  if (lastCodes.includes('Hold')) return 'on-hold'
-  const answered = lastCodes.filter((c) => c === 'Answered').length
-  if (answered >= 2 || (answered === 1 && lastCodes.length === 1)) return 'active'
-  return 'ringing'
-}
-
-export const truthOf = (session: SimSession): CallTruth => {
-  const until = session.steps[session.steps.length - 1]?.at ?? 0
-  const byParty = session.parties.map((p) => ({ party: p, steps: session.steps.filter((s) => s.party.id === p.id) }))
-  const seen = byParty.filter((x) => x.steps.length > 0)
-  const lastOf = (steps: ReadonlyArray<SimStep>) => steps[steps.length - 1]
-  const live = seen.filter((x) => {
-    const last = lastOf(x.steps)
-    return last !== undefined && !isEnding(last)
+  return own.map((k) => {
+    const at = closedAt.get(k.party.id)
+    return at === undefined ? k : { ...k, history: [...k.history, closing(at)] }
   })
-  // A Disconnected with Pickup/CallSwitch does not end the call by itself (the call moved); the session is
-  // over once every party has left and at least one left for good.
-  const ended =
-    live.length === 0 &&
-    seen.some((x) => {
-      const l = lastOf(x.steps)
-      return l !== undefined && !(l.code === 'Disconnected' && MOVED.has(l.reason ?? ''))
-    })
+}
+
+export const truthOf = (session: SimSession, callId: number): CallTruth => {
+  const delivered = session.steps.filter((s) => s.lost !== true)
+  const known = knownParties(session, delivered)
+  // Open spans count up to the session's last delivered event.
+  const until = delivered[delivered.length - 1]?.at ?? 0
+  // A Disconnected with Pickup/CallSwitch does not end the call by itself (the call moved); the session is over
+  // once no party is live and at least one left for good.
+  const ended = known.every((k) => !isLive(k)) && known.some(hasEnded)
+  const endedAt = ended ? Math.max(...known.map((k) => last(k)?.at ?? -Infinity)) : null
+  const parties = known.map((k): PartyTruth => ({
+    id: k.party.id,
+    ...(k.party.extensionId === undefined ? {} : { extensionId: k.party.extensionId }),
+    direction: k.party.direction,
+    queueCall: k.party.queueCall === true,
+    answered: k.history.some((e) => e.code === 'Answered'),
+    outcome: outcomeOf(k, known, ended),
+    endedBy: endedByOf(k),
+    ...metricsOf(k.history, until, connectedAt(k, known))
+  }))
   return {
     telephonySessionId: session.telephonySessionId,
+    callId,
     scenario: session.scenario,
-    status: ended ? 'ended' : liveStatus(live.map((x) => lastOf(x.steps)?.code ?? '')),
-    parties: seen.map(({ party, steps }) => ({
-      id: party.id,
-      ...(party.extensionId === undefined ? {} : { extensionId: party.extensionId }),
-      direction: party.direction,
-      outcome: outcomeOf(party.direction, steps),
-      ...metricsOf(steps, until)
-    }))
+    status: ended ? 'ended' : 'stale',
+    startedAt: iso(delivered[0]?.at ?? 0),
+    endedAt: endedAt === null ? null : iso(endedAt),
+    parties,
+    queue: queueTruth(known, parties, endedAt)
   }
 }

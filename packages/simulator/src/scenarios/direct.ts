@@ -1,7 +1,9 @@
 /**
  * Single-session scenarios: one call between a caller and a callee, with the variations that change a
- * party's outcome (missed, voicemail, no answer, hold, hang-up on hold, device switch, never-ending).
+ * party's outcome (missed, voicemail, no answer, hold, hang-up on hold, device switch, IVR routing, an end told only
+ * by presence, never-ending).
  */
+import type { Extension } from '../directory.js'
 import { endpointOf, pickExtensions, pstn } from '../directory.js'
 import type { SimSession } from '../script.js'
 import type { ScenarioContext } from './context.js'
@@ -11,10 +13,37 @@ export const inboundAnswered = (ctx: ScenarioContext, start: number): SimSession
   const b = new SessionBuilder(ctx.rng, 'inbound-answered')
   const [ext] = pickExtensions(ctx.rng, ctx.dir, 1)
   if (!ext) return []
+  if (ctx.rng.chance(0.25)) return [viaIvr(b, ctx, ext, start)]
   const { caller, callee } = inboundLegs(b, ctx, ext)
   const t = ringAndAnswer(b, ctx, caller, callee, start)
   hangUp(b, ctx, t + durations(ctx.rng).talk(), caller, callee)
   return [b.build()]
+}
+
+/**
+ * One inbound call in four reaches the user through the main number's IVR menu, as in capture 01: the menu answers
+ * the caller (the caller's party is Answered at once), its own leg (an extension's, Inbound) ends without ringing or
+ * answering, and the user's party begins as the menu's leg ends. The menu's leg is `routed`; the call connects,
+ * and its talk starts, when the user answers.
+ */
+const viaIvr = (b: SessionBuilder, ctx: ScenarioContext, ext: Extension, start: number): SimSession => {
+  const d = durations(ctx.rng)
+  const callerId = pstn(ctx.rng)
+  const menu = { phoneNumber: ctx.dir.mainNumber, name: ctx.dir.ivr.name, extensionId: ctx.dir.ivr.id }
+  const caller = b.party({ direction: 'Outbound', from: callerId, to: menu })
+  const ivr = b.party({ extensionId: ctx.dir.ivr.id, direction: 'Inbound', from: callerId, to: menu })
+  const callee = b.party({ extensionId: ext.id, direction: 'Inbound', from: callerId, to: endpointOf(ext) })
+  let t = start
+  b.step(t, caller, 'Setup')
+  b.step((t += d.latency()), ivr, 'Setup')
+  b.step((t += d.latency()), caller, 'Answered')
+  b.step((t += ctx.rng.int(4_000, 20_000)), ivr, 'Disconnected')
+  // The same instant in the capture; build() keeps times strictly increasing, so 1 ms later here.
+  b.step(t, callee, 'Setup')
+  b.step((t += d.latency()), callee, 'Proceeding')
+  b.step((t += d.ring()), callee, 'Answered')
+  hangUp(b, ctx, t + d.talk(), caller, callee)
+  return b.build()
 }
 
 /** The caller gives up while the user's phone rings: the user's party is missed, the caller's cancelled. */
@@ -184,20 +213,43 @@ export const callSwitch = (ctx: ScenarioContext, start: number): SimSession[] =>
   return [b.build()]
 }
 
-/** A call whose end never arrives: it stays ringing or connected for ever (the "stuck ringing" complaint). */
+/**
+ * An answered call whose end the telephony stream never delivers: both parties' final Disconnected events are lost,
+ * but the user's detailed presence (`NoCall`, `terminationType: final`, naming the session and the party) arrives
+ * when the call ended. The call ends there, for the PSTN caller too (presence never names a party without an
+ * extension, and no party with one is left on the call).
+ */
+export const presenceClosed = (ctx: ScenarioContext, start: number): SimSession[] => {
+  const d = durations(ctx.rng)
+  const b = new SessionBuilder(ctx.rng, 'presence-closed')
+  const [ext] = pickExtensions(ctx.rng, ctx.dir, 1)
+  if (!ext) return []
+  const { caller, callee } = inboundLegs(b, ctx, ext)
+  const end = ringAndAnswer(b, ctx, caller, callee, start) + d.talk()
+  const [userEnd, callerEnd] = ctx.rng.chance(0.5) ? [end, end + d.latency()] : [end + d.latency(), end]
+  b.step(userEnd, callee, 'Disconnected', { lost: true, presenceAt: userEnd + ctx.rng.int(25, 160) })
+  b.step(callerEnd, caller, 'Disconnected', { lost: true })
+  return [b.build()]
+}
+
+/**
+ * A call whose end never arrives (the "stuck ringing" complaint): it stays ringing, connected, or on hold for ever.
+ * On hold, the caller's talk is still open when the events stop, and counts up to the session's last event.
+ */
 export const unending = (ctx: ScenarioContext, start: number): SimSession[] => {
   const b = new SessionBuilder(ctx.rng, 'unending')
   const [ext] = pickExtensions(ctx.rng, ctx.dir, 1)
   if (!ext) return []
   const { caller, callee } = inboundLegs(b, ctx, ext)
+  const d = durations(ctx.rng)
   if (ctx.rng.chance(0.5)) {
-    const d = durations(ctx.rng)
     let t = start
     b.step(t, caller, 'Setup')
     b.step((t += d.latency()), callee, 'Setup')
     b.step((t += d.latency()), callee, 'Proceeding')
     return [b.build()]
   }
-  ringAndAnswer(b, ctx, caller, callee, start)
+  const t = ringAndAnswer(b, ctx, caller, callee, start)
+  if (ctx.rng.chance(0.5)) b.step(t + d.talk() / 3, callee, 'Hold')
   return [b.build()]
 }

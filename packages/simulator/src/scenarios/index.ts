@@ -1,8 +1,9 @@
 /**
  * The scenario mix. Weights are percentages of calls, chosen to look like a small support team's day:
  * mostly plain inbound and outbound calls, a steady share of queue calls and missed/voicemail calls, and
- * a few of each harder case (transfers, park, conference, device switch), plus one call in a hundred whose
- * end never arrives. README.md's "Simulating a call centre" lists the same table.
+ * a few of each harder case (transfers, park, conference, device switch), two calls in a hundred whose end
+ * only the user's presence tells, and one whose end never arrives. docs/simulator.md lists the same table (and so
+ * does the help of `callstate simulate`).
  */
 import type { ScenarioName, SimSession } from '../script.js'
 import type { ScenarioContext } from './context.js'
@@ -14,6 +15,7 @@ import {
   inboundVoicemail,
   internal,
   outboundPstn,
+  presenceClosed,
   ringOut,
   unending
 } from './direct.js'
@@ -22,7 +24,7 @@ import { attendedTransfer, blindTransfer, callQueue, conferenceMerge, parkAndPic
 export type Scenario = (ctx: ScenarioContext, start: number) => SimSession[]
 
 export const SCENARIO_TABLE: ReadonlyArray<readonly [ScenarioName, number, Scenario]> = [
-  ['inbound-answered', 24, inboundAnswered],
+  ['inbound-answered', 22, inboundAnswered],
   ['outbound-pstn', 16, outboundPstn],
   ['internal', 10, internal],
   ['inbound-missed', 8, inboundMissed],
@@ -35,6 +37,7 @@ export const SCENARIO_TABLE: ReadonlyArray<readonly [ScenarioName, number, Scena
   ['ringout', 3, ringOut],
   ['conference-merge', 2, conferenceMerge],
   ['call-switch', 2, callSwitch],
+  ['presence-closed', 2, presenceClosed],
   ['unending', 1, unending]
 ]
 

@@ -12,7 +12,10 @@ import type { SimSession } from '../script.js'
 import type { ScenarioContext } from './context.js'
 import { SessionBuilder, durations, hangUp, inboundLegs, ringAndAnswer } from './context.js'
 
-/** A queue call rings 2-4 members at once (Proceeding, no Setup: capture 06); one answers, the others are Disconnected. */
+/**
+ * A queue call rings 2-4 members at once (Proceeding, no Setup: capture 06); one answers, the others are
+ * Disconnected. One call in four is abandoned: nobody picks up before the caller hangs up.
+ */
 export const callQueue = (ctx: ScenarioContext, start: number): SimSession[] => {
   const d = durations(ctx.rng)
   const b = new SessionBuilder(ctx.rng, 'call-queue')
@@ -39,7 +42,20 @@ export const callQueue = (ctx: ScenarioContext, start: number): SimSession[] => 
   // The caller hears the queue greeting and hold music: the caller's party is answered by the queue.
   b.step((t += d.short()), caller, 'Answered')
   t += ctx.rng.int(2_000, 30_000)
-  for (const leg of legs) b.step((t += d.latency()), leg, 'Proceeding')
+  // The call enters the queue when its first member's phone starts ringing.
+  const rung = legs.map((leg) => {
+    b.step((t += d.latency()), leg, 'Proceeding')
+    return t
+  })
+  const entered = rung[0] ?? t
+  if (ctx.rng.chance(0.25)) {
+    // Nobody picks up: the caller hangs up while the members' phones still ring, often within 5 s of entering the
+    // queue (every leg has rung by then), and every member's leg is Disconnected.
+    t = entered + (ctx.rng.chance(0.4) ? ctx.rng.int(800, 4_000) : ctx.rng.int(6_000, 90_000))
+    b.step(t, caller, 'Disconnected')
+    for (const leg of legs) b.step((t += d.latency()), leg, 'Disconnected')
+    return [b.build()]
+  }
   const winner = ctx.rng.pick(legs)
   b.step((t += d.ring()), winner, 'Answered')
   for (const leg of legs) if (leg !== winner) b.step((t += d.latency()), leg, 'Disconnected')
