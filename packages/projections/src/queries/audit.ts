@@ -2,15 +2,26 @@
  * The audit of one telephony session: its raw notifications in log order, each with its log position and
  * receive time, what the decoder reads in it (sequence, event time, party statuses), and the session state after
  * it. Folding in log order (the order they were received in) lets a reader see how each arrival changed the
- * answer. The CLI (`callstate audit`) and the HTTP API (`GET /sessions/:id/audit`) both answer with this.
+ * answer. The presence notifications that ended parties of the session (its end facts, domain session/ends.ts)
+ * are part of its audit too, in their place in the log: a closure is shown as coming from presence. The CLI
+ * (`callstate audit`) and the HTTP API (`GET /sessions/:id/audit`) both answer with this.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { emptySession, evolveSession, type SessionState } from '@callstate/domain'
+import {
+  emptySession,
+  evolveSessionWith,
+  presenceEnds,
+  presenceUpdate,
+  type EndFact,
+  type SessionState
+} from '@callstate/domain'
 import { parseEventData, projectEvent } from '../event.js'
 import { streams, type EventStore, type StoredEvent } from '../port.js'
-import { notFound, type QueryFailure } from './failure.js'
+import type { ReadModelStore } from '../readmodel-port.js'
+import { parseStoredState } from '../sessions/stored-state.js'
+import { notFound, readModelFailure, type QueryFailure } from './failure.js'
 import { readWholeStream } from './known-at.js'
 import { sessionView, type SessionView } from './view.js'
 
@@ -25,7 +36,10 @@ export interface AuditEntry {
   /** From the decoded notification; absent when the stored data no longer decodes (see `problem`). */
   readonly sequence?: number
   readonly eventTime?: string
-  /** `party-id: StatusCode[/reason]` for each party the notification carries. */
+  /**
+   * `party-id: StatusCode[/reason]` for each party the notification carries; for a presence notification, the
+   * parties of this session it says ended (`party-id: final (presence)`, or the extension's when it names none).
+   */
   readonly parties?: ReadonlyArray<string>
   readonly problem?: string
   /** The notification as stored (parsed JSON; the text itself when it is not JSON). */
@@ -34,8 +48,17 @@ export interface AuditEntry {
   readonly state?: SessionView
 }
 
-/** What one stored event says, read through the event reader. */
-export const auditEntry = (e: StoredEvent): AuditEntry => {
+/** The end facts a stored event gives about one session (none unless it is detailed presence saying `final`). */
+const endsFor = (e: StoredEvent, telephonySessionId: string): EndFact[] => {
+  const p = projectEvent(e)
+  if (E.isLeft(p) || p.right.notification.kind !== 'detailed-presence') return []
+  return presenceEnds(presenceUpdate(p.right.notification), e.id)
+    .filter((x) => x.telephonySessionId === telephonySessionId)
+    .map((x) => x.fact)
+}
+
+/** What one stored event says, read through the event reader; `telephonySessionId`: the session audited. */
+export const auditEntry = (e: StoredEvent, telephonySessionId?: string): AuditEntry => {
   const base = {
     position: e.position,
     revision: e.revision,
@@ -51,6 +74,16 @@ export const auditEntry = (e: StoredEvent): AuditEntry => {
   if (E.isLeft(projected))
     return { ...base, problem: 'stored data no longer decodes as a notification', data: data.right }
   const n = projected.right.notification
+  const ends = telephonySessionId === undefined ? [] : endsFor(e, telephonySessionId)
+  if (ends.length > 0)
+    return {
+      ...base,
+      ...(n.kind === 'detailed-presence' && n.envelope.timestamp !== undefined
+        ? { eventTime: n.envelope.timestamp }
+        : {}),
+      parties: ends.map((f) => `${f.partyId ?? `extension ${f.extensionId}`}: final (presence)`),
+      data: data.right
+    }
   if (n.kind !== 'telephony-session')
     return { ...base, problem: `stored data decodes as ${n.kind}, not a telephony session`, data: data.right }
   return {
@@ -74,27 +107,59 @@ export const statesAfterEach = (
   return events.map((e) => {
     const p = projectEvent(e)
     if (E.isRight(p) && p.right.notification.kind === 'telephony-session')
-      state = evolveSession(state, p.right.notification.body)
+      state = evolveSessionWith(state, [p.right.notification.body])
+    else state = evolveSessionWith(state, [], endsFor(e, telephonySessionId))
     return sessionView(state, state.status)
   })
 }
 
-/** The session's audit; `NotFound` when the log holds no notification of it. */
-export const auditTrail = (
+/**
+ * The presence events that gave the session its end facts, by the ids the read model keeps with them (the log has
+ * no index of presence by session). Each is looked up in its extension's stream.
+ */
+const closingEvents = (
   store: EventStore,
+  readModels: ReadModelStore,
+  telephonySessionId: string
+): TE.TaskEither<QueryFailure, StoredEvent[]> => {
+  const stored = E.tryCatch(() => readModels.session(telephonySessionId), readModelFailure)
+  if (E.isLeft(stored)) return TE.left(stored.left)
+  const state = stored.right === undefined ? undefined : parseStoredState(telephonySessionId, stored.right.state)
+  const ends = state !== undefined && E.isRight(state) ? state.right.ends : []
+  const unique = [...new Map(ends.map((f) => [f.eventId, f])).values()]
+  return pipe(
+    unique,
+    TE.traverseSeqArray((f) => store.findById(f.eventId, streams.presence(f.extensionId))),
+    TE.mapLeft((f): QueryFailure => f),
+    TE.map((found) => found.flatMap((e) => (e === undefined ? [] : [e])))
+  )
+}
+
+/**
+ * The session's audit: its own stream and the presence notifications that ended parties of it, in log order;
+ * `NotFound` when the log holds no notification of it.
+ */
+export const auditTrail = (
+  deps: { readonly store: EventStore; readonly readModels: ReadModelStore },
   telephonySessionId: string
 ): TE.TaskEither<QueryFailure, ReadonlyArray<AuditEntry>> =>
   pipe(
-    readWholeStream(store, streams.session(telephonySessionId)),
+    readWholeStream(deps.store, streams.session(telephonySessionId)),
     TE.mapLeft((f): QueryFailure => f),
-    TE.flatMap((events) => {
-      if (events.length === 0) return TE.left(notFound(`no notification of telephony session ${telephonySessionId}`))
+    TE.flatMap((own) =>
+      own.length === 0
+        ? TE.left(notFound(`no notification of telephony session ${telephonySessionId}`))
+        : pipe(
+            closingEvents(deps.store, deps.readModels, telephonySessionId),
+            TE.map((closing) => [...own, ...closing].sort((a, b) => a.position - b.position))
+          )
+    ),
+    TE.map((events) => {
       const states = statesAfterEach(telephonySessionId, events)
-      return TE.right(
-        events.map((e, i) => {
-          const state = states[i]
-          return state === undefined ? auditEntry(e) : { ...auditEntry(e), state }
-        })
-      )
+      return events.map((e, i) => {
+        const state = states[i]
+        const entry = auditEntry(e, telephonySessionId)
+        return state === undefined ? entry : { ...entry, state }
+      })
     })
   )

@@ -5,8 +5,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
 import Table from 'cli-table3'
 import { auditTrail, type AuditEntry } from '@callstate/projections'
-import { queryFailure } from '../cli-support.js'
-import { failure, out, withStore, tableStyle } from '../run.js'
+import { queryFailure, withCaughtUp } from '../cli-support.js'
+import { failure, out, tableStyle } from '../run.js'
 
 const table = (entries: ReadonlyArray<AuditEntry>): string => {
   const t = new Table({ head: ['position', 'received', 'seq', 'event time', 'parties'], ...tableStyle() })
@@ -18,7 +18,10 @@ const table = (entries: ReadonlyArray<AuditEntry>): string => {
 export const register = (program: Command): void => {
   program
     .command('audit')
-    .description("Show a telephony session's raw notifications in log order, with position and receive time.")
+    .description(
+      "Show a telephony session's raw notifications in log order, with position and receive time (and the presence " +
+        'notifications that ended its parties).'
+    )
     .argument('<telephonySessionId>', 'the telephonySessionId, e.g. s-a0d17930c96bdz18b67acb764z37759330000')
     .option('--json', 'print a JSON array of entries (each with the stored notification parsed as `data`)')
     .addHelpText(
@@ -31,8 +34,8 @@ Examples:
   $ callstate audit s-718107795d564867a6f635fd81e89940 --json | jq '.[].sequence'`
     )
     .action((id: string, _opts: unknown, cmd: Command) =>
-      withStore(cmd, async (store, options) => {
-        const trail = await auditTrail(store, id)()
+      withCaughtUp(cmd, async (deps, options) => {
+        const trail = await auditTrail(deps, id)()
         if (E.isLeft(trail))
           return E.left(
             trail.left._tag === 'NotFound' ? failure(`not found: ${trail.left.message}`) : queryFailure(trail.left)

@@ -17,7 +17,18 @@ const human = (s: SessionView): string => {
       : [])
   ]
   const t = new Table({
-    head: ['party', 'extension', 'direction', 'status', 'outcome', 'ring ms', 'talk ms', 'hold ms', 'history'],
+    head: [
+      'party',
+      'extension',
+      'direction',
+      'status',
+      'outcome',
+      'ended by',
+      'ring ms',
+      'talk ms',
+      'hold ms',
+      'history'
+    ],
     ...tableStyle()
   })
   for (const p of s.parties)
@@ -26,11 +37,12 @@ const human = (s: SessionView): string => {
       p.extensionId ?? '',
       p.direction ?? '',
       p.reason === null ? p.status : `${p.status}/${p.reason}`,
-      p.outcome,
+      p.queue === null ? p.outcome : `${p.outcome}\nqueue ${p.queue.name ?? p.queue.extensionId ?? ''}`,
+      p.endedBy ?? '',
       p.metrics.ringMs,
       p.metrics.talkMs,
       p.metrics.holdMs,
-      p.history.map((h) => `${h.sequence} ${h.status} ${h.at ?? ''}`).join('\n')
+      p.history.map((h) => `${h.sequence} ${h.status} ${h.at ?? ''}${h.source ? ` (${h.source})` : ''}`).join('\n')
     ])
   return [...head, t.toString()].join('\n')
 }

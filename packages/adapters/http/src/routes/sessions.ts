@@ -118,6 +118,6 @@ export const registerSessionRoutes = (app: FastifyInstance, { deps, now, staleAf
         }
       }
     },
-    async (request, reply) => answer(reply, auditTrail(deps.store, request.params.id))
+    async (request, reply) => answer(reply, auditTrail(deps, request.params.id))
   )
 }
