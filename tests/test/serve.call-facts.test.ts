@@ -130,6 +130,49 @@ test('a stuck call closed by presence: ended by presence in the view, the audit 
   }
 })
 
+test('presence that arrives before the call it ends: the view and the feed end the call all the same', async () => {
+  const server = await startTestServer()
+  try {
+    assert.is((await post(`${server.url}/webhook`, presenceFinal)).status, 200)
+    // the projections apply the presence before the telephony arrives
+    await eventually(async () => {
+      const h = await json(await fetch(`${server.url}/health`))
+      return isRec(h) && isRec(h['projections']) && h['projections']['lag'] === 0 ? true : undefined
+    })
+    const stuck = payloadTexts(P01).slice(0, -2)
+    for (const n of stuck) assert.is((await post(`${server.url}/webhook`, n)).status, 200)
+    const view = await eventually(async () => {
+      const v = await json(await fetch(`${server.url}/sessions/${S01}`))
+      return isRec(v) && v['status'] === 'ended' && list(v['parties']).length === 3 ? v : undefined
+    })
+    assert.ok(view !== undefined, 'the session ends')
+    const abort = new AbortController()
+    const response = await fetch(`${server.url}/feed?from=0`, { signal: abort.signal })
+    const reader = response.body?.getReader()
+    let text = ''
+    while (reader !== undefined && !text.includes('event: call-ended')) {
+      const chunk = await reader.read()
+      if (chunk.done) break
+      text += new TextDecoder().decode(chunk.value)
+    }
+    abort.abort()
+    const ended = text.split('\n\n').find((block) => block.includes('event: call-ended')) ?? ''
+    const data: unknown = JSON.parse(
+      ended
+        .split('\n')
+        .find((l) => l.startsWith('data: '))
+        ?.slice(6) ?? 'null'
+    )
+    assert.equal(isRec(data) ? [data['status'], data['endedAt'], data['stale']] : null, [
+      'ended',
+      '2020-06-23T01:06:15.100Z',
+      false
+    ])
+  } finally {
+    await server.stop()
+  }
+})
+
 test('a call whose end never came reads stale, its live parties unknown-end, spans stopped at its last event', async () => {
   const server = await startTestServer({ staleAfterMs: 3_600_000 })
   try {

@@ -64,7 +64,7 @@ const expectedRows = (sessions: ReadonlyArray<TruthSession>, answerWithinMs = 20
         longestWaitMs: Math.max(0, ...qs.map((q) => q.waitMs)),
         serviceLevel: ratio(within, qs.length - short),
         abandonRate: ratio(abandoned.length - short, qs.length),
-        serviceLevelMethod: `answered within ${answerWithinMs / 1000} s / (offered - abandoned within ${shortAbandonMs / 1000} s)`,
+        serviceLevelMethod: `answered within ${answerWithinMs / 1000} s / (offered - waiting - abandoned within ${shortAbandonMs / 1000} s)`,
         answerWithinMs,
         shortAbandonMs,
         agents: [...agents.entries()]

@@ -16,11 +16,11 @@ export const OUTCOMES = [
   'transferred',
   'merged',
   'in-progress',
-  // A queue member's leg that rang and was not answered by that member: not a missed call (session.ts).
+  // A queue member's leg that rang and was not answered by that member: not a missed call (session/party.ts).
   'not-picked-up',
-  // An IVR or auto-receptionist leg that passed the call on: routing, not a call of that extension (session.ts).
+  // An IVR or auto-receptionist leg that passed the call on: routing, not a call of that extension (session/party.ts).
   'routed',
-  // A party still live when its session went stale: its end never arrived (stale.ts).
+  // A party still live when its session went stale: its end never arrived (session/as-of.ts).
   'unknown-end'
 ] as const
 export type Outcome = (typeof OUTCOMES)[number]

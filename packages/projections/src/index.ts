@@ -29,6 +29,8 @@ export {
   feedChangesOf,
   type FeedCall,
   type FeedChange,
+  type FeedEarlier,
   type FeedEvent,
   type FeedParty
 } from './queries/feed.js'
+export { closingEvents, endsFor } from './queries/session-ends.js'

@@ -58,7 +58,7 @@ test('an attended transfer is one customer call and one transfer, while each ses
       ['s-main', ['s-consult']]
     ]
   )
-  const calls = sessions.map((s) => sessionCallsOf(s, false))
+  const calls = sessions.map((s) => sessionCallsOf(s))
   assert.equal(statsOf({ by: [], zone: UTC }, calls, []).map(pick), [['all', 1, 1, 1, 0]])
   // per extension: A's two legs are one call, transferred once; B answered the consult
   assert.equal(statsOf({ by: ['extension'], zone: UTC }, calls, []).map(pick), [
@@ -83,7 +83,7 @@ test('an outbound call seen only through its own party (capture 03, extension pa
   )
   const [row] = statsOf(
     { by: ['extension'], zone: UTC },
-    own.map((s) => sessionCallsOf(s, false)),
+    own.map((s) => sessionCallsOf(s)),
     []
   )
   assert.equal([row?.key, row?.calls, row?.outbound, row?.answered, row?.cancelled], ['809646016', 1, 1, 1, 0])
@@ -104,7 +104,7 @@ test('an IVR leg that passed the call on is not a call of the IVR', () => {
   assert.equal(
     statsOf(
       { by: ['extension'], zone: UTC },
-      sessions.map((s) => sessionCallsOf(s, false)),
+      sessions.map((s) => sessionCallsOf(s)),
       []
     ).map(pick),
     [[A, 1, 1, 0, 0]]
@@ -120,7 +120,7 @@ test('a stale call is counted, its end unknown: unknownEnd, not missed and not l
   )
   const rows = statsOf(
     { by: ['extension'], zone: UTC },
-    stuck.map((s) => sessionCallsOf(s, true)),
+    stuck.map((s) => sessionCallsOf(s, { now: '2100-01-01T00:00:00.000Z', staleAfterMs: 3_600_000 })),
     []
   )
   assert.equal(

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { sessionCallsOf, statsOf, UTC, zoneOf, type StatsRow } from '../src/index.js'
 import { sessionsOf } from './analytics.support.js'
 
-const sessions = sessionsOf('01-', '02-', '03-').map((s) => sessionCallsOf(s, false))
+const sessions = sessionsOf('01-', '02-', '03-').map((s) => sessionCallsOf(s))
 const row = (key: string, r: Partial<StatsRow>): StatsRow => ({
   key,
   calls: 0,

@@ -43,7 +43,7 @@ const queueCall = (id: string, ring: number, answerAt: number | null, end: numbe
   ])
 
 const callsOf = (bodies: Parameters<typeof fold>[0]): QueueCall[] =>
-  fold(bodies).flatMap((s) => sessionCallsOf(s, false).queueCalls)
+  fold(bodies).flatMap((s) => sessionCallsOf(s).queueCalls)
 
 test('a queue call answered 12 s after entering: wait 12 s, the members legs per agent', () => {
   const [c] = callsOf(queueCall('s-1', 3, 15, 75))
@@ -89,7 +89,7 @@ test('the figures: ASA, service level without short abandons, abandon rate, voic
     longestWaitMs: 60000, // the voicemail call waited 60 s before it ended
     serviceLevel: 0.25, // 1 answered within 20 s / (5 offered - 1 short abandon)
     abandonRate: 0.2, // (2 abandoned - 1 short) / 5
-    serviceLevelMethod: 'answered within 20 s / (offered - abandoned within 5 s)',
+    serviceLevelMethod: 'answered within 20 s / (offered - waiting - abandoned within 5 s)',
     answerWithinMs: 20000,
     shortAbandonMs: 5000,
     agents: [
@@ -108,7 +108,7 @@ test('thresholds are configurable, and the method names them', () => {
   )
   assert.equal(
     [row?.key, row?.serviceLevel, row?.serviceLevelMethod],
-    [`${Q}|2026-01-05`, 1, 'answered within 30 s / (offered - abandoned within 10 s)']
+    [`${Q}|2026-01-05`, 1, 'answered within 30 s / (offered - waiting - abandoned within 10 s)']
   )
 })
 
@@ -144,7 +144,7 @@ test('a stale queue call nobody answered is unknown-end, its wait up to its last
       { s: 9, party: p('a', 'Proceeding', member(A)) }
     ])
   )
-  const calls = stuck ? sessionCallsOf(stuck, true, at(100000)).queueCalls : []
+  const calls = stuck ? sessionCallsOf(stuck, { now: at(100000), staleAfterMs: 3_600_000 }).queueCalls : []
   assert.equal(
     calls.map((c) => [c.waitMs, c.waiting, c.unknownEnd, c.abandoned]),
     [[7000, false, true, false]]

@@ -91,7 +91,7 @@ test('queue call nobody answered: one missed call for the queue, none for the me
   ])
   const rows = statsOf(
     { by: ['extension'], zone: UTC },
-    fold(queueSession(null)).map((s) => sessionCallsOf(s, false)),
+    fold(queueSession(null)).map((s) => sessionCallsOf(s)),
     []
   )
   assert.equal(
@@ -103,7 +103,7 @@ test('queue call nobody answered: one missed call for the queue, none for the me
 test('queue call in the account view: one answered call, the queue time not counted twice', () => {
   const [all] = statsOf(
     { by: [], zone: UTC },
-    fold(queueSession('p2')).map((s) => sessionCallsOf(s, false)),
+    fold(queueSession('p2')).map((s) => sessionCallsOf(s)),
     []
   )
   assert.equal(
@@ -159,7 +159,7 @@ test('internal call nobody answers: the caller is not answered (its Answered is 
   ])
   const [all] = statsOf(
     { by: [], zone: UTC },
-    fold(bodies).map((s) => sessionCallsOf(s, false)),
+    fold(bodies).map((s) => sessionCallsOf(s)),
     []
   )
   assert.equal([all?.calls, all?.inbound, all?.outbound, all?.answered, all?.missed], [1, 1, 1, 0, 1])
@@ -192,7 +192,7 @@ test('voicemail: counted as voicemail, not missed; voicemails left join the exte
   ])
   const rows = statsOf(
     { by: ['extension'], zone: UTC },
-    fold(bodies).map((s) => sessionCallsOf(s, false)),
+    fold(bodies).map((s) => sessionCallsOf(s)),
     [
       { extensionId: A, at: '2026-01-05T10:01:00.000Z', count: 1 },
       { extensionId: B, at: '2026-01-05T10:02:00.000Z', count: 2 }
@@ -218,7 +218,7 @@ test('outbound call nobody answers: cancelled', () => {
   ])
   const [all] = statsOf(
     { by: [], zone: UTC },
-    fold(bodies).map((s) => sessionCallsOf(s, false)),
+    fold(bodies).map((s) => sessionCallsOf(s)),
     []
   )
   assert.equal([all?.calls, all?.outbound, all?.answered, all?.cancelled, all?.missed], [1, 1, 0, 1, 0])
@@ -241,7 +241,7 @@ test('--by extension,day with a zone: a call at 23:30 UTC falls on the local day
     ],
     { base: '2026-01-05T23:30:00.000Z' }
   )
-  const records = fold(bodies).map((s) => sessionCallsOf(s, false))
+  const records = fold(bodies).map((s) => sessionCallsOf(s))
   const keys = (z: Zone, by: Parameters<typeof parseDimensions>[0]) => {
     const dims = parseDimensions(by)
     return E.isRight(dims) ? statsOf({ by: dims.right, zone: z }, records, []).map((r) => r.key) : []

@@ -150,7 +150,13 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
   }
   registerQuarantine(app, deps.store)
   const feeds = new Set<() => void>()
-  registerFeed(app, { store: deps.store, open: feeds, now: deps.now, staleAfterMs: config.staleAfterMs })
+  registerFeed(app, {
+    store: deps.store,
+    readModels: deps.readModels,
+    open: feeds,
+    now: deps.now,
+    staleAfterMs: config.staleAfterMs
+  })
   // Feeds never end by themselves; without this, closing the server would wait for every SSE client.
   app.addHook('preClose', async () => {
     for (const end of [...feeds]) end()

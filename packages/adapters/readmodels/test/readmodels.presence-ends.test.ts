@@ -7,7 +7,7 @@
 import path from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createRunner, parseStoredState, rebuild, streams } from '@callstate/projections'
+import { createRunner, parseStoredState, querySession, rebuild, streams } from '@callstate/projections'
 import { shardOf } from '@callstate/sqlite'
 import { rebuildInParallel } from '../src/index.js'
 import {
@@ -133,6 +133,24 @@ test('workers whose shards split the session from the presence stream rebuild th
     assert.is(sessionOf(target)?.status, 'ended')
     target.close()
   }
+  readModels.close()
+  await store.close()
+})
+
+test('--known-at counts the presence end only once the presence notification had been received', async () => {
+  const dir = tempDir()
+  const { store, readModels } = openBoth(dir)
+  await importValues(store, stuck(), '2024-01-01T00:00:00.000Z')
+  await importValues(store, [presenceFinal], '2024-01-02T00:00:00.000Z')
+  await right(createRunner(store, readModels).catchUp())
+  const known = async (knownAt: string) => {
+    const view = await right(
+      querySession({ store, readModels }, SESSION, { now: '2024-01-05T00:00:00.000Z', knownAt, staleAfterMs: 1e12 })
+    )
+    return [view.status, view.parties.map((p) => p.endedBy)]
+  }
+  assert.equal(await known('2024-01-01T12:00:00.000Z'), ['active', [null, 'event', null]])
+  assert.equal(await known('2024-01-03T00:00:00.000Z'), ['ended', ['presence', 'event', 'presence']])
   readModels.close()
   await store.close()
 })

@@ -4,8 +4,9 @@
  * - offered: queue calls; answered, abandoned, voicemail, waiting: as queue-calls.ts defines them;
  * - short abandon: abandoned within `shortAbandonMs` of entering (default 5 s);
  * - ASA (average speed of answer) = total wait of answered calls / answered calls;
- * - service level = calls answered within `answerWithinMs` (default 20 s) / (offered - short abandons);
- * - abandon rate = abandoned (not short) / offered;
+ * - service level = calls answered within `answerWithinMs` (default 20 s) / (offered - still waiting - short
+ *   abandons): a call still waiting has no outcome yet, so it counts neither for nor against;
+ * - abandon rate = abandoned (not short) / (offered - still waiting);
  * - per agent: the legs offered to the member, answered, not picked up, and their talk and hold.
  * Ratios are null when there is nothing to divide by, rounded to 4 decimals.
  */
@@ -82,7 +83,7 @@ interface Tally {
 const ratio = (n: number, d: number): number | null => (d <= 0 ? null : Math.round((n / d) * 10_000) / 10_000)
 
 export const serviceLevelMethod = (t: QueueThresholds): string =>
-  `answered within ${t.answerWithinMs / 1000} s / (offered - abandoned within ${t.shortAbandonMs / 1000} s)`
+  `answered within ${t.answerWithinMs / 1000} s / (offered - waiting - abandoned within ${t.shortAbandonMs / 1000} s)`
 
 const add = (tally: Tally, c: QueueCall, t: QueueThresholds): void => {
   const short = c.abandoned && c.waitMs < t.shortAbandonMs
@@ -123,8 +124,8 @@ const rowOf = (key: string, tally: Tally, t: QueueThresholds): QueueRow => ({
   waitMs: tally.waitMs,
   asaMs: tally.answered === 0 ? 0 : Math.round(tally.waitMs / tally.answered),
   longestWaitMs: tally.longestWaitMs,
-  serviceLevel: ratio(tally.answeredWithinThreshold, tally.offered - tally.shortAbandoned),
-  abandonRate: ratio(tally.abandoned - tally.shortAbandoned, tally.offered),
+  serviceLevel: ratio(tally.answeredWithinThreshold, tally.offered - tally.waiting - tally.shortAbandoned),
+  abandonRate: ratio(tally.abandoned - tally.shortAbandoned, tally.offered - tally.waiting),
   serviceLevelMethod: serviceLevelMethod(t),
   answerWithinMs: t.answerWithinMs,
   shortAbandonMs: t.shortAbandonMs,

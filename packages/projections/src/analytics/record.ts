@@ -9,7 +9,8 @@ import {
   isFinal,
   isMoved,
   knownStatus,
-  staleState,
+  sessionAsOf,
+  type AsOf,
   type EndedBy,
   type Endpoint,
   type PartyState,
@@ -107,16 +108,18 @@ export interface SessionCalls {
 }
 
 /**
- * A stored session as analytics count it at an instant: a session not ended that is stale then has its live
- * parties ended by the stale rule (`unknown-end`), so a call whose end never came is counted, not lost. `now`: the
- * instant of the report, up to which a live queue call's wait counts (the session's last event without it).
+ * A stored session as analytics count it at an instant (`clock`: the report's now and stale threshold), by the
+ * domain's one view (`sessionAsOf`): a live call's open spans count up to now, a stale call's live parties are ended
+ * by the stale rule (`unknown-end`), so a call whose end never came is counted, not lost. Without a clock: the stored
+ * state as it is (spans up to its last event).
  */
-export const sessionCallsOf = (state: SessionState, stale: boolean, now?: string): SessionCalls => {
-  const seen = stale ? staleState(state) : state
+export const sessionCallsOf = (state: SessionState, clock?: AsOf): SessionCalls => {
+  const view = clock === undefined ? { state, status: state.status } : sessionAsOf(state, clock)
+  const seen = view?.state ?? state
   return {
     telephonySessionId: state.telephonySessionId,
     linked: state.links.flatMap((l) => (l.telephonySessionId === null ? [] : [l.telephonySessionId])),
-    records: callRecordsOf(seen),
-    queueCalls: queueCallsOf(seen, stale ? 'stale' : state.status, now ?? state.lastEventAt ?? '')
+    records: view === undefined ? [] : callRecordsOf(seen),
+    queueCalls: view === undefined ? [] : queueCallsOf(seen, view.status, clock?.now ?? state.lastEventAt ?? '')
   }
 }

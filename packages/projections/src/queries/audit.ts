@@ -9,20 +9,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import {
-  emptySession,
-  evolveSessionWith,
-  presenceEnds,
-  presenceUpdate,
-  type EndFact,
-  type SessionState
-} from '@callstate/domain'
+import { emptySession, evolveSessionWith, type SessionState } from '@callstate/domain'
 import { parseEventData, projectEvent } from '../event.js'
 import { streams, type EventStore, type StoredEvent } from '../port.js'
 import type { ReadModelStore } from '../readmodel-port.js'
-import { parseStoredState } from '../sessions/stored-state.js'
-import { notFound, readModelFailure, type QueryFailure } from './failure.js'
+import { notFound, type QueryFailure } from './failure.js'
 import { readWholeStream } from './known-at.js'
+import { closingEvents, endsFor } from './session-ends.js'
 import { sessionView, type SessionView } from './view.js'
 
 export interface AuditEntry {
@@ -49,14 +42,6 @@ export interface AuditEntry {
 }
 
 /** The end facts a stored event gives about one session (none unless it is detailed presence saying `final`). */
-const endsFor = (e: StoredEvent, telephonySessionId: string): EndFact[] => {
-  const p = projectEvent(e)
-  if (E.isLeft(p) || p.right.notification.kind !== 'detailed-presence') return []
-  return presenceEnds(presenceUpdate(p.right.notification), e.id)
-    .filter((x) => x.telephonySessionId === telephonySessionId)
-    .map((x) => x.fact)
-}
-
 /** What one stored event says, read through the event reader; `telephonySessionId`: the session audited. */
 export const auditEntry = (e: StoredEvent, telephonySessionId?: string): AuditEntry => {
   const base = {
@@ -111,28 +96,6 @@ export const statesAfterEach = (
     else state = evolveSessionWith(state, [], endsFor(e, telephonySessionId))
     return sessionView(state, state.status)
   })
-}
-
-/**
- * The presence events that gave the session its end facts, by the ids the read model keeps with them (the log has
- * no index of presence by session). Each is looked up in its extension's stream.
- */
-const closingEvents = (
-  store: EventStore,
-  readModels: ReadModelStore,
-  telephonySessionId: string
-): TE.TaskEither<QueryFailure, StoredEvent[]> => {
-  const stored = E.tryCatch(() => readModels.session(telephonySessionId), readModelFailure)
-  if (E.isLeft(stored)) return TE.left(stored.left)
-  const state = stored.right === undefined ? undefined : parseStoredState(telephonySessionId, stored.right.state)
-  const ends = state !== undefined && E.isRight(state) ? state.right.ends : []
-  const unique = [...new Map(ends.map((f) => [f.eventId, f])).values()]
-  return pipe(
-    unique,
-    TE.traverseSeqArray((f) => store.findById(f.eventId, streams.presence(f.extensionId))),
-    TE.mapLeft((f): QueryFailure => f),
-    TE.map((found) => found.flatMap((e) => (e === undefined ? [] : [e])))
-  )
 }
 
 /**

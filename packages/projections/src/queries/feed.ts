@@ -1,16 +1,19 @@
 /**
- * What the live feed (`GET /feed`) says about one log event: from a telephony notification and its session's
- * earlier events to at most one feed event (the HTTP face frames it as Server-Sent Events).
+ * What the live feed (`GET /feed`) says about one log event: from a telephony notification (or a presence
+ * notification that ends calls) and its session's earlier events to feed events (the HTTP face frames them as
+ * Server-Sent Events).
  *
  * Event names (the SSE `event:` field):
- * - `call-state`: a session's state changed; data is a `FeedCall` (`status` is the stored live status:
- *   ringing, active, on-hold, parked, voicemail; staleness depends on the reader's clock and is not sent).
+ * - `call-state`: a session's state changed; data is a `FeedCall` (`status` is the stored live status: ringing,
+ *   active, on-hold, parked, voicemail; `stale` says whether the call was stale at the moment the event was sent,
+ *   the parties then as the stale rule leaves them: `unknown-end`).
  * - `call-ended`: this event ended the session; data is the same `FeedCall` with `status: "ended"`, the
  *   parties' final outcomes and metrics: the ended-call record.
  * Each SSE event's `id:` is the log position of the notification that caused it, so a client resumes with
- * `Last-Event-ID` (or `?from=`) and gets exactly the events after it. One log event gives at most one SSE
- * event; a notification that changes nothing (a copy from a second subscription, a late duplicate fact)
- * gives none.
+ * `Last-Event-ID` (or `?from=`) and gets exactly the events after it. A telephony notification gives at most one
+ * event; a presence notification gives one per session it ends (they share the id: a client that reconnects
+ * between two of them with Last-Event-ID misses the rest). A notification that changes nothing (a copy from a
+ * second subscription, a late duplicate fact) gives none.
  */
 import {
   canonicalJson,
@@ -46,6 +49,8 @@ export interface FeedCall {
    * for a live call (a client adds the time since to tick its clocks), the last event for an ended or stale one.
    */
   readonly metricsAsOf: string | null
+  /** The call was stale (no event for the stale threshold) when the event was sent. */
+  readonly stale: boolean
   /** Ids of the parties this notification carried. */
   readonly changed: ReadonlyArray<string>
   readonly parties: ReadonlyArray<FeedParty>
@@ -77,28 +82,33 @@ export type FeedChange =
   | { readonly body: TelephonySessionBody }
   | { readonly telephonySessionId: string; readonly ends: ReadonlyArray<EndFact> }
 
+/** What the log held about the session before the event: its telephony bodies, and the end facts presence gave. */
+export interface FeedEarlier {
+  readonly bodies: ReadonlyArray<TelephonySessionBody>
+  readonly ends: ReadonlyArray<EndFact>
+}
+
 /**
- * The feed event for `event`, given the bodies of the same session stored before it (in log order). Folding is
- * order independent, so "before" is simply the events of the stream with a lower position. A presence notification
- * that ends a call its telephony stream left open is an event of that call too: its end facts are added to the
- * telephony state (the feed counts the ends this notification gave, not earlier presence: see docs/server.md).
- * `time`: the server's clock and the stale threshold, so a live call's open spans count up to the moment sent.
+ * The feed event for `event`, given what was stored about the same session before it (lower positions). Folding is
+ * order independent, so "before" is simply the facts with a lower position. A presence notification that ends a
+ * call its telephony stream left open is an event of that call too. `time`: the server's clock and the stale
+ * threshold, so a live call's open spans count up to the moment sent.
  */
 export const feedEventOf = (
   event: StoredEvent,
   change: FeedChange,
-  earlier: ReadonlyArray<TelephonySessionBody>,
+  earlier: FeedEarlier,
   time: AsOf
 ): FeedEvent | undefined => {
   const id = 'body' in change ? change.body.telephonySessionId : change.telephonySessionId
-  const before = earlier.reduce(evolveSession, emptySession(id))
+  const before = evolveSessionWith(emptySession(id), earlier.bodies, earlier.ends)
   const after = 'body' in change ? evolveSession(before, change.body) : evolveSessionWith(before, [], change.ends)
   if (after.updates.length === 0) return undefined
-  const changed = earlier.length === 0 || canonicalJson(summary(before)) !== canonicalJson(summary(after))
+  const changed = earlier.bodies.length === 0 || canonicalJson(summary(before)) !== canonicalJson(summary(after))
   if (!changed) return undefined
   const ended = after.status === 'ended' && before.status !== 'ended'
   const live = after.status !== 'ended' ? sessionAsOf(after, time) : undefined
-  const shown = live !== undefined && live.status !== 'stale' ? live.state : after
+  const shown = live?.state ?? after
   return {
     event: ended ? 'call-ended' : 'call-state',
     id: event.position,
@@ -110,7 +120,13 @@ export const feedEventOf = (
       startedAt: after.startedAt,
       endedAt: after.endedAt,
       lastEventAt: after.lastEventAt,
-      metricsAsOf: shown === after ? after.lastEventAt : time.now,
+      metricsAsOf:
+        live === undefined
+          ? (after.endedAt ?? after.lastEventAt)
+          : live.status === 'stale'
+            ? after.lastEventAt
+            : time.now,
+      stale: live?.status === 'stale',
       changed: 'body' in change ? change.body.parties.map((p) => p.id) : [],
       parties: parties(shown)
     }

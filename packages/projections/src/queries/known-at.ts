@@ -5,11 +5,20 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { foldSession, type Notification, type SessionState, type TelephonySessionBody } from '@callstate/domain'
+import {
+  evolveSessionWith,
+  foldSession,
+  type Notification,
+  type SessionState,
+  type TelephonySessionBody
+} from '@callstate/domain'
 import { projectEvent } from '../event.js'
 import type { EventStore, StoredEvent, StoreFailure } from '../port.js'
 import { streams } from '../port.js'
 import { instantMs } from '../time.js'
+import type { ReadModelStore } from '../readmodel-port.js'
+import type { QueryFailure } from './failure.js'
+import { closingEvents, endsFor } from './session-ends.js'
 
 const PAGE = 1000
 
@@ -49,16 +58,30 @@ export const knownNotifications = (
     )
   )
 
-/** The session as known at `knownAt`; undefined when nothing of it had been received. */
+/**
+ * The session as known at `knownAt`: its own notifications received by then, and the end facts of the presence
+ * notifications received by then (found through the read model, see session-ends.ts); undefined when none of its
+ * telephony notifications had been received.
+ */
 export const sessionKnownAt = (
-  store: EventStore,
+  deps: { readonly store: EventStore; readonly readModels: ReadModelStore },
   telephonySessionId: string,
   knownAt: string
-): TE.TaskEither<StoreFailure, SessionState | undefined> =>
+): TE.TaskEither<QueryFailure, SessionState | undefined> =>
   pipe(
-    knownNotifications(store, streams.session(telephonySessionId), knownAt),
-    TE.map((ns) => {
-      const bodies = ns.flatMap((n): TelephonySessionBody[] => (n.kind === 'telephony-session' ? [n.body] : []))
-      return bodies.length === 0 ? undefined : foldSession(telephonySessionId, bodies)
+    TE.Do,
+    TE.apS(
+      'own',
+      pipe(
+        knownNotifications(deps.store, streams.session(telephonySessionId), knownAt),
+        TE.mapLeft((f): QueryFailure => f)
+      )
+    ),
+    TE.apS('closing', closingEvents(deps.store, deps.readModels, telephonySessionId)),
+    TE.map(({ own, closing }) => {
+      const bodies = own.flatMap((n): TelephonySessionBody[] => (n.kind === 'telephony-session' ? [n.body] : []))
+      if (bodies.length === 0) return undefined
+      const ends = closing.filter(receivedBy(knownAt)).flatMap((e) => endsFor(e, telephonySessionId))
+      return evolveSessionWith(foldSession(telephonySessionId, bodies), [], ends)
     })
   )

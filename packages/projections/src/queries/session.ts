@@ -34,7 +34,7 @@ export const baseState = (
   time: QueryTime,
   row?: SessionRow
 ): TE.TaskEither<QueryFailure, SessionState | undefined> => {
-  if (time.knownAt !== undefined) return sessionKnownAt(deps.store, telephonySessionId, time.knownAt)
+  if (time.knownAt !== undefined) return sessionKnownAt(deps, telephonySessionId, time.knownAt)
   return pipe(
     row === undefined ? readRow(() => deps.readModels.session(telephonySessionId)) : E.right(row),
     E.flatMap((r) => (r === undefined ? E.right(undefined) : stateOfRow(r))),

@@ -6,7 +6,7 @@
 import * as t from 'io-ts'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { canonicalJson, deriveSession, factText, type SessionState } from '@callstate/domain'
+import { canonicalJson, deriveSession, factText, type EndFact, type SessionState } from '@callstate/domain'
 
 const Str = t.string
 const StrOrNull = t.union([t.string, t.null])
@@ -72,6 +72,8 @@ export const StoredSessionState = t.intersection(
   'SessionState'
 )
 
+const StoredEnds = t.type({ ends: t.array(EndFact) }, 'StoredEnds')
+
 export interface CorruptState {
   readonly _tag: 'CorruptState'
   readonly telephonySessionId: string
@@ -111,6 +113,34 @@ export const parseStoredState = (telephonySessionId: string, text: string): E.Ei
       )
     )
   )
+
+/**
+ * Only the end facts of a stored state, without deriving the session. The stored text is canonical JSON, whose keys
+ * are sorted, so `ends` (present only when there are some) is its first key: a text that does not start with it has
+ * none, and is not parsed at all (the feed asks this for every notification of a live call).
+ */
+export const storedEndsOf = (telephonySessionId: string, text: string): E.Either<CorruptState, EndFact[]> => {
+  if (!text.startsWith('{"ends":')) return E.right([])
+  return pipe(
+    E.tryCatch(
+      (): unknown => JSON.parse(text),
+      (e) => ({ _tag: 'CorruptState' as const, telephonySessionId, reason: `not JSON: ${String(e)}` })
+    ),
+    E.flatMap((json) =>
+      pipe(
+        StoredEnds.decode(json),
+        E.bimap(
+          (errors): CorruptState => ({
+            _tag: 'CorruptState',
+            telephonySessionId,
+            reason: `ends do not fit at ${describe(errors)}`
+          }),
+          (stored) => stored.ends
+        )
+      )
+    )
+  )
+}
 
 /**
  * The text stored for a state: canonicalJson of its header and facts, built from each fact's canonical text (see

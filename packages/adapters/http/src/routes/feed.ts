@@ -11,12 +11,16 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
 import {
+  closingEvents,
+  endsFor,
   feedChangesOf,
   feedEventOf,
   streams,
   telephonyBodyOf,
   type EventStore,
+  type FeedEarlier,
   type FeedEvent,
+  type ReadModelStore,
   type StoredEvent,
   type Subscription
 } from '@callstate/projections'
@@ -29,6 +33,8 @@ const sseText = (e: FeedEvent): string => `id: ${e.id}\nevent: ${e.event}\ndata:
 
 export interface FeedOptions {
   readonly store: EventStore
+  /** Where the end facts a session got from presence are kept (the log has no index of presence by session). */
+  readonly readModels: ReadModelStore
   /** Open feeds, ended by the server at shutdown. */
   readonly open: Set<() => void>
   /** The clock: a live call's open spans are counted up to the moment its event is sent. */
@@ -36,18 +42,34 @@ export interface FeedOptions {
   readonly staleAfterMs: number
 }
 
-/** The session's telephony bodies stored before `event` (a telephony event of it, or a presence event about it). */
-const earlierBodies = async (store: EventStore, telephonySessionId: string, event: StoredEvent) => {
+/**
+ * What was stored about the session before `event` (a telephony event of it, or a presence event about it): its
+ * telephony bodies, and the end facts of presence events with a lower position. Those are found through the read
+ * model, so an end fact the projections have not applied yet is not counted until they have.
+ */
+const earlierOf = async (
+  store: EventStore,
+  readModels: ReadModelStore,
+  telephonySessionId: string,
+  event: StoredEvent
+): Promise<E.Either<unknown, FeedEarlier>> => {
   const stream = await store.readStream(streams.session(telephonySessionId))()
-  return E.map((events: ReadonlyArray<StoredEvent>) =>
-    events.flatMap((e) => {
+  if (E.isLeft(stream)) return stream
+  const closing = await closingEvents(store, readModels, telephonySessionId)()
+  if (E.isLeft(closing)) return closing
+  return E.right({
+    bodies: stream.right.flatMap((e) => {
       const body = e.position < event.position ? telephonyBodyOf(e) : undefined
       return body === undefined ? [] : [body]
-    })
-  )(stream)
+    }),
+    ends: closing.right.filter((e) => e.position < event.position).flatMap((e) => endsFor(e, telephonySessionId))
+  })
 }
 
-export const registerFeed = (app: FastifyInstance, { store, open, now, staleAfterMs }: FeedOptions): void => {
+export const registerFeed = (
+  app: FastifyInstance,
+  { store, readModels, open, now, staleAfterMs }: FeedOptions
+): void => {
   app.get<{ Querystring: { from?: number } }>(
     '/feed',
     {
@@ -125,7 +147,7 @@ export const registerFeed = (app: FastifyInstance, { store, open, now, staleAfte
             if (res.destroyed) return
             for (const change of feedChangesOf(event)) {
               const id = 'body' in change ? change.body.telephonySessionId : change.telephonySessionId
-              const earlier = await earlierBodies(store, id, event)
+              const earlier = await earlierOf(store, readModels, id, event)
               if (E.isLeft(earlier)) {
                 request.log.error({ failure: earlier.left }, 'feed: cannot read the session stream; ending the feed')
                 end()

@@ -3,7 +3,7 @@
  * (`callstate queues`, `GET /queues`: what waits now, plus today's rows), each in one read snapshot.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { isStale, sessionAsOf } from '@callstate/domain'
+import { sessionAsOf } from '@callstate/domain'
 import {
   emptyQueueRow,
   queueCallsOf,
@@ -22,8 +22,7 @@ import type { AnalyticsFailure, AnalyticsReader } from './source.js'
 import type { ReportClock } from './stats.js'
 
 function* queueCalls(reader: AnalyticsReader, range: TimeRange, clock: ReportClock): Generator<QueueCall> {
-  for (const state of reader.sessions(range))
-    yield* sessionCallsOf(state, isStale(state, clock.now, clock.staleAfterMs), clock.now).queueCalls
+  for (const state of reader.sessions(range)) yield* sessionCallsOf(state, clock).queueCalls
 }
 
 const inSnapshot = <A>(reader: AnalyticsReader, read: () => A): E.Either<AnalyticsFailure, A> => {

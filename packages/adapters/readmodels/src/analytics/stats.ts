@@ -1,6 +1,5 @@
 /** `callstate stats` over the read models: sessions and voicemails of a time range, aggregated in one read snapshot. */
 import * as E from 'fp-ts/lib/Either.js'
-import { isStale } from '@callstate/domain'
 import {
   sessionCallsOf,
   statsOf,
@@ -18,7 +17,7 @@ export interface ReportClock {
 }
 
 function* sessionCalls(reader: AnalyticsReader, range: TimeRange, clock: ReportClock): Generator<SessionCalls> {
-  for (const state of reader.sessions(range)) yield sessionCallsOf(state, isStale(state, clock.now, clock.staleAfterMs))
+  for (const state of reader.sessions(range)) yield sessionCallsOf(state, clock)
 }
 
 export const readStats = (

@@ -1,0 +1,46 @@
+/**
+ * A session's end facts come from other streams (presence: domain session/ends.ts). The read model keeps them with
+ * the session, each with the id of the event that told it; the log has no index of presence by session, so the
+ * queries that read the log itself (`--known-at`, the audit, the feed) find those events by id.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { presenceEnds, presenceUpdate, type EndFact } from '@callstate/domain'
+import { projectEvent } from '../event.js'
+import { streams, type EventStore, type StoredEvent } from '../port.js'
+import type { ReadModelStore } from '../readmodel-port.js'
+import { storedEndsOf } from '../sessions/stored-state.js'
+import { readModelFailure, type QueryFailure } from './failure.js'
+
+/** The end facts a stored event gives about one session (none unless it is detailed presence saying `final`). */
+export const endsFor = (e: StoredEvent, telephonySessionId: string): EndFact[] => {
+  const p = projectEvent(e)
+  if (E.isLeft(p) || p.right.notification.kind !== 'detailed-presence') return []
+  return presenceEnds(presenceUpdate(p.right.notification), e.id)
+    .filter((x) => x.telephonySessionId === telephonySessionId)
+    .map((x) => x.fact)
+}
+
+/**
+ * The presence events that gave the session its end facts, by the ids the read model keeps with them (the log has
+ * no index of presence by session). Each is looked up in its extension's stream.
+ */
+export const closingEvents = (
+  store: EventStore,
+  readModels: ReadModelStore,
+  telephonySessionId: string
+): TE.TaskEither<QueryFailure, StoredEvent[]> => {
+  const stored = E.tryCatch(() => readModels.session(telephonySessionId), readModelFailure)
+  if (E.isLeft(stored)) return TE.left(stored.left)
+  const read = stored.right === undefined ? E.right([]) : storedEndsOf(telephonySessionId, stored.right.state)
+  if (E.isLeft(read)) return TE.left(readModelFailure(`session ${telephonySessionId}: ${read.left.reason}`))
+  const ends = read.right
+  const unique = [...new Map(ends.map((f) => [f.eventId, f])).values()]
+  return pipe(
+    unique,
+    TE.traverseSeqArray((f) => store.findById(f.eventId, streams.presence(f.extensionId))),
+    TE.mapLeft((f): QueryFailure => f),
+    TE.map((found) => found.flatMap((e) => (e === undefined ? [] : [e])))
+  )
+}
