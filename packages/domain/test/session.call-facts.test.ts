@@ -10,6 +10,7 @@ import {
   foldSession,
   emptySession,
   presenceEnds,
+  reconciliationEnds,
   sessionAsOf,
   type EndFact,
   type PresenceUpdate,
@@ -170,6 +171,25 @@ test('presence does not end a call that left the device but goes on: voicemail b
       code
     )
   }
+})
+
+test('a reconciliation that found the session gone ends every live party when it asked, voicemail too', () => {
+  const left = [...stuckAnswered, body(6, 20, party('agent', { code: 'VoiceMail' }, { extensionId: '101' }))]
+  const gone = reconciliationEnds({ telephonySessionId: SESSION, askedAt: t(900), conclusion: 'gone' }, 'rec-1')
+  const state = evolveSessionWith(foldSession(SESSION, left), [], gone)
+  assert.equal(
+    state.parties.map((p) => [p.id, p.endedBy, p.history.at(-1)?.source, p.history.at(-1)?.at]),
+    [
+      ['agent', 'reconciliation', 'reconciliation', t(900)],
+      ['caller', 'reconciliation', 'reconciliation', t(900)]
+    ]
+  )
+  assert.equal([state.status, state.endedAt], ['ended', t(900)])
+  // the platform still knows it: nothing ends
+  assert.equal(reconciliationEnds({ telephonySessionId: SESSION, askedAt: t(900), conclusion: 'live' }, 'rec-2'), [])
+  // asked before the last event: old news
+  const early = reconciliationEnds({ telephonySessionId: SESSION, askedAt: t(10), conclusion: 'gone' }, 'rec-3')
+  assert.equal(evolveSessionWith(foldSession(SESSION, left), [], early).status, 'voicemail')
 })
 
 test('a presence end for another extension or session changes nothing', () => {

@@ -9,16 +9,29 @@ import type * as t from 'io-ts'
 import { decode, type Notification, type TelephonySessionBody } from '@callstate/domain'
 import { describeError } from './describe.js'
 import type { EventType, Position, StoredEvent } from './port.js'
-import { QuarantinedData, ResolvedData } from './vocabulary.js'
+import { QuarantinedData, ReconciliationData, ResolvedData } from './vocabulary.js'
 
-export interface ProjectedEvent {
+interface ProjectedBase {
   readonly position: Position
   readonly id: string
   readonly stream: string
   readonly type: EventType
   readonly receivedAt: string
+}
+
+/** A RingCentral notification, decoded. */
+export interface ProjectedNotification extends ProjectedBase {
+  readonly kind: 'notification'
   readonly notification: Notification
 }
+
+/** What callstate itself observed about a session (a reconciliation with the platform). */
+export interface ProjectedObservation extends ProjectedBase {
+  readonly kind: 'reconciliation'
+  readonly observation: ReconciliationData
+}
+
+export type ProjectedEvent = ProjectedNotification | ProjectedObservation
 
 /** An event in the log that the current decoder cannot read: reported by its reader, never thrown. */
 export interface Undecodable {
@@ -34,7 +47,8 @@ const PROJECTED: ReadonlySet<EventType> = new Set<EventType>([
   'TelephonySessionNotification',
   'PresenceNotification',
   'DetailedPresenceNotification',
-  'MessageStoreNotification'
+  'MessageStoreNotification',
+  'ReconciliationObserved'
 ])
 
 export const isProjected = (e: StoredEvent): boolean => PROJECTED.has(e.type)
@@ -45,33 +59,6 @@ export const parseEventData = (e: StoredEvent): E.Either<Undecodable, unknown> =
     (): unknown => JSON.parse(e.data),
     (err) => undecodable(e, `stored data is not JSON: ${describeError(err)}`)
   )
-
-/** A notification event, decoded by the current decoder. */
-export const projectEvent = (e: StoredEvent): E.Either<Undecodable, ProjectedEvent> =>
-  pipe(
-    parseEventData(e),
-    E.flatMap((json) =>
-      pipe(
-        decode(json),
-        E.mapLeft((failure) => undecodable(e, failure.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')))
-      )
-    ),
-    E.map((decoded): ProjectedEvent => ({
-      position: e.position,
-      id: e.id,
-      stream: e.stream,
-      type: e.type,
-      receivedAt: e.metadata.receivedAt,
-      notification: decoded.notification
-    }))
-  )
-
-/** The telephony session body of a stored event; undefined for any other event, or one that no longer decodes. */
-export const telephonyBodyOf = (e: StoredEvent): TelephonySessionBody | undefined => {
-  if (e.type !== 'TelephonySessionNotification') return undefined
-  const p = projectEvent(e)
-  return E.isRight(p) && p.right.notification.kind === 'telephony-session' ? p.right.notification.body : undefined
-}
 
 const readFact =
   <A>(codec: t.Decoder<unknown, A>) =>
@@ -90,3 +77,45 @@ const readFact =
 export const readQuarantined = readFact(QuarantinedData)
 /** The data of a `QuarantineResolved` event. */
 export const readResolution = readFact(ResolvedData)
+
+/** The data of a `ReconciliationObserved` event. */
+export const readReconciliation = readFact(ReconciliationData)
+
+const base = (e: StoredEvent) => ({
+  position: e.position,
+  id: e.id,
+  stream: e.stream,
+  type: e.type,
+  receivedAt: e.metadata.receivedAt
+})
+
+/** A projected event: a notification decoded by the current decoder, or callstate's own observation. */
+export const projectEvent = (e: StoredEvent): E.Either<Undecodable, ProjectedEvent> =>
+  e.type === 'ReconciliationObserved'
+    ? pipe(
+        readReconciliation(e),
+        E.map((observation): ProjectedEvent => ({ ...base(e), kind: 'reconciliation', observation }))
+      )
+    : pipe(
+        parseEventData(e),
+        E.flatMap((json) =>
+          pipe(
+            decode(json),
+            E.mapLeft((failure) => undecodable(e, failure.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')))
+          )
+        ),
+        E.map((decoded): ProjectedEvent => ({ ...base(e), kind: 'notification', notification: decoded.notification }))
+      )
+
+/** The notification of a stored event; undefined for callstate's own events, or one that no longer decodes. */
+export const notificationOf = (e: StoredEvent): Notification | undefined => {
+  const p = projectEvent(e)
+  return E.isRight(p) && p.right.kind === 'notification' ? p.right.notification : undefined
+}
+
+/** The telephony session body of a stored event; undefined for any other event, or one that no longer decodes. */
+export const telephonyBodyOf = (e: StoredEvent): TelephonySessionBody | undefined => {
+  if (e.type !== 'TelephonySessionNotification') return undefined
+  const n = notificationOf(e)
+  return n?.kind === 'telephony-session' ? n.body : undefined
+}

@@ -1,6 +1,6 @@
 export * from './port.js'
 export * from './readmodel-port.js'
-export type { ProjectedEvent, Undecodable } from './event.js'
+export type { ProjectedEvent, ProjectedNotification, ProjectedObservation, Undecodable } from './event.js'
 export { projectEvent, isProjected, parseEventData, telephonyBodyOf, readQuarantined, readResolution } from './event.js'
 export type { Projection } from './projection.js'
 export * from './projections.js'
@@ -23,7 +23,7 @@ export { auditTrail, auditEntry, statesAfterEach, type AuditEntry } from './quer
 export { readWholeStream, sessionKnownAt, receivedBy } from './queries/known-at.js'
 export * from './analytics/index.js'
 export * from './describe.js'
-export { QuarantineReason, QuarantinedData, ResolvedData } from './vocabulary.js'
+export { QuarantineReason, QuarantinedData, ReconciliationData, ResolvedData } from './vocabulary.js'
 export {
   feedEventOf,
   feedChangesOf,

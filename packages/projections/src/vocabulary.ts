@@ -15,7 +15,8 @@ export const EventType = t.keyof(
     MessageStoreNotification: null,
     UnknownNotification: null,
     NotificationQuarantined: null,
-    QuarantineResolved: null
+    QuarantineResolved: null,
+    ReconciliationObserved: null
   },
   'EventType'
 )
@@ -23,7 +24,15 @@ export type EventType = t.TypeOf<typeof EventType>
 
 /** How a notification reached callstate. */
 export const Source = t.keyof(
-  { webhook: null, 'import-file': null, stdin: null, 'quarantine-retry': null, simulator: null },
+  {
+    webhook: null,
+    websocket: null,
+    'import-file': null,
+    stdin: null,
+    'quarantine-retry': null,
+    simulator: null,
+    reconciliation: null
+  },
   'Source'
 )
 export type Source = t.TypeOf<typeof Source>
@@ -108,3 +117,26 @@ export const ResolvedData = t.type(
   'QuarantineResolved'
 )
 export type ResolvedData = t.TypeOf<typeof ResolvedData>
+
+/**
+ * `ReconciliationObserved`, in a session's stream: what the RingCentral connector learned by asking the platform
+ * about a session whose end never arrived (the telephony session REST call), with the request and the answer as
+ * received, so the audit shows where the fact came from. `gone` (404: the platform no longer knows the session) ends
+ * the parties still live, as of `askedAt`; `live` records that it was still known.
+ */
+export const ReconciliationData = t.type(
+  {
+    telephonySessionId: t.string,
+    /** When the platform was asked (ISO 8601 UTC). */
+    askedAt: t.string,
+    conclusion: t.keyof({ gone: null, live: null }),
+    /** `GET <path>` as sent. */
+    request: t.string,
+    /** The HTTP status of the answer. */
+    status: t.number,
+    /** The answer's body as received (JSON), or null. */
+    answer: t.unknown
+  },
+  'ReconciliationObserved'
+)
+export type ReconciliationData = t.TypeOf<typeof ReconciliationData>

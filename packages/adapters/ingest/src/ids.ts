@@ -34,3 +34,7 @@ export const quarantineEventId = (rawHash: string): string => uuidV5(`quarantine
 
 /** Id of the `QuarantineResolved` event for one quarantine entry: at most one resolution per entry. */
 export const resolutionEventId = (quarantineId: string): string => uuidV5(`resolved:${quarantineId}`)
+
+/** Id of a `ReconciliationObserved` event: one per session and moment the platform was asked. */
+export const reconciliationEventId = (telephonySessionId: string, askedAt: string): string =>
+  uuidV5(`reconciliation:${telephonySessionId}:${askedAt}`)

@@ -36,7 +36,14 @@ export {
   quarantineItemJson,
   retryQuarantine
 } from './quarantine.js'
-export { CALLSTATE_NAMESPACE, notificationEventId, quarantineEventId, resolutionEventId } from './ids.js'
+export {
+  CALLSTATE_NAMESPACE,
+  notificationEventId,
+  quarantineEventId,
+  reconciliationEventId,
+  resolutionEventId,
+  sha256Hex
+} from './ids.js'
 export { contentHash } from './content-hash.js'
 export { type WorkerFailure, defaultWorkers } from './import-stream.js'
 export { ingestPrepared } from './ingest.js'

@@ -6,11 +6,12 @@ export interface HistoryEntry {
   readonly at: string
   readonly sequence: number
   /**
-   * Absent for the party's own events. `presence`: an end the telephony stream never sent, taken from the
-   * extension's detailed presence (`terminationType: final`); see session/ends.ts.
+   * Absent for the party's own events. An end the telephony stream never sent: `presence`, taken from the
+   * extension's detailed presence (`terminationType: final`); `reconciliation`, the platform, asked, no longer
+   * knew the session. See session/ends.ts.
    */
   readonly source?: EndSource
 }
 
 /** Where an end that the party's own telephony events never sent came from. */
-export type EndSource = 'presence'
+export type EndSource = 'presence' | 'reconciliation'

@@ -1,6 +1,7 @@
 /**
  * Ends that the telephony stream never sends. A call whose last telephony notification was lost stays "ringing" or
- * "connected" for ever; the extension's detailed presence often says it ended (`activeCalls[]` with
+ * "connected" for ever. Two facts can end it: the platform, asked about the session (reconciliation), no longer knows
+ * it; or the extension's detailed presence says it ended (`activeCalls[]` with
  * `terminationType: final`, naming the `telephonySessionId`, and the `partyId` in newer payloads). Such a fact is
  * an `EndFact` of that session, kept beside its own facts. The rule, applied whenever a session is derived, so it
  * does not matter which stream arrived first:
@@ -18,11 +19,14 @@
  * - presence is per extension, so it never names a party without an extension (a PSTN caller). When end facts
  *   have ended a party and no party with an extension is live any more, the live parties without an extension end
  *   at the latest of those ends, marked the same way: the call they were on is over.
+ * - a reconciliation end is about the whole session: it ends every party still live (also one in voicemail or
+ *   parked: the platform says the call is over), not older than the party's last own event.
  */
 import { canonicalJson } from '../canonical.js'
 import type { HistoryEntry } from '../party/history.js'
 import { currentEntry, isFinal, isMoved, knownStatus } from '../party/transitions.js'
 import { endedCalls, type PresenceUpdate } from '../presence/update.js'
+import type { ReconciliationObservation } from './reconciliation.js'
 import { instant } from './time.js'
 import type { EndFact } from './types.js'
 
@@ -44,6 +48,12 @@ export const presenceEnds = (
         ]
   )
 }
+
+/** The end fact of a reconciliation that found the session gone: every party still live ended when it was asked. */
+export const reconciliationEnds = (observation: ReconciliationObservation, eventId: string): EndFact[] =>
+  observation.conclusion === 'gone' && instant(observation.askedAt) !== null
+    ? [{ source: 'reconciliation', eventId, at: observation.askedAt, extensionId: null, partyId: null }]
+    : []
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -87,13 +97,13 @@ const closing = (last: HistoryEntry, fact: EndFact): HistoryEntry => ({
 /** The first end fact that applies to a live party, by the rule above. */
 const endOf = (party: OwnParty, ends: ReadonlyArray<EndFact>): EndFact | undefined => {
   const last = currentEntry(party.history)
-  if (last === null || !isLive(party.history) || offDevice(party.history)) return undefined
+  if (last === null || !isLive(party.history)) return undefined
   const lastAt = instant(last.at)
-  const applies = ends.filter(
-    (f) =>
-      (f.partyId !== null ? f.partyId === party.id : f.extensionId === party.extensionId) &&
-      (lastAt === null || (instant(f.at) ?? -Infinity) >= lastAt)
-  )
+  const names = (f: EndFact): boolean =>
+    f.source === 'reconciliation'
+      ? true
+      : !offDevice(party.history) && (f.partyId !== null ? f.partyId === party.id : f.extensionId === party.extensionId)
+  const applies = ends.filter((f) => names(f) && (lastAt === null || (instant(f.at) ?? -Infinity) >= lastAt))
   return applies.sort((a, b) => (instant(a.at) ?? 0) - (instant(b.at) ?? 0) || compareText(a.eventId, b.eventId))[0]
 }
 

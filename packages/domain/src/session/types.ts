@@ -51,19 +51,20 @@ export interface QueueRef {
 }
 
 /**
- * A fact from outside the session's own stream that ends parties whose own end never arrived: a detailed presence
- * notification listing the call with `terminationType: final`. Kept with the session's facts, sorted and
+ * A fact that ends parties whose own end never arrived: a detailed presence notification listing the call with
+ * `terminationType: final` (from the extension's stream), or a reconciliation that found the session gone from the
+ * platform (an event callstate recorded in the session's own stream). Kept with the session's facts, sorted and
  * deduplicated the same way, so the rule stays order independent (session/ends.ts).
  */
 export interface EndFact {
   readonly source: EndSource
-  /** The event that told it (the presence notification's event id), for the audit. */
+  /** The event that told it (the presence notification's, the reconciliation's event id), for the audit. */
   readonly eventId: string
-  /** When it was told: the presence notification's `timestamp`. */
+  /** When it was told: the presence notification's `timestamp`; the moment the platform was asked. */
   readonly at: string
-  /** The extension whose presence it was. */
-  readonly extensionId: string
-  /** The party the presence names (newer payloads); null: the extension's parties in the session. */
+  /** The extension whose presence it was; null for a reconciliation (it is about the whole session). */
+  readonly extensionId: string | null
+  /** The party the presence names (newer payloads); null: the extension's parties, or every party. */
   readonly partyId: string | null
 }
 

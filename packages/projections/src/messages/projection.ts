@@ -14,7 +14,7 @@ export const messagesProjection = (options: { readonly version?: number } = {}):
   version: options.version ?? MESSAGES_VERSION,
   apply: (tx, events) => {
     for (const e of events) {
-      if (e.notification.kind !== 'message-store') continue
+      if (e.kind !== 'notification' || e.notification.kind !== 'message-store') continue
       const { body, envelope } = e.notification
       const at = isoTime(envelope.timestamp ?? body.lastUpdated)
       for (const change of body.changes)

@@ -21,6 +21,7 @@ export const presenceProjection = (
   apply: (tx, events) => {
     const owns = options.owns ?? (() => true)
     for (const e of events) {
+      if (e.kind !== 'notification') continue
       const n = e.notification
       if (n.kind !== 'presence' && n.kind !== 'detailed-presence') continue
       // A parallel-rebuild worker reads other shards' presence for its sessions' ends (sessions projection).

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import { emptySession, evolveSessionWith, type SessionState } from '@callstate/domain'
-import { parseEventData, projectEvent } from '../event.js'
+import { parseEventData, projectEvent, telephonyBodyOf } from '../event.js'
 import { streams, type EventStore, type StoredEvent } from '../port.js'
 import type { ReadModelStore } from '../readmodel-port.js'
 import { notFound, type QueryFailure } from './failure.js'
@@ -58,6 +58,15 @@ export const auditEntry = (e: StoredEvent, telephonySessionId?: string): AuditEn
   const projected = projectEvent(e)
   if (E.isLeft(projected))
     return { ...base, problem: 'stored data no longer decodes as a notification', data: data.right }
+  if (projected.right.kind === 'reconciliation') {
+    const o = projected.right.observation
+    return {
+      ...base,
+      eventTime: o.askedAt,
+      parties: [o.conclusion === 'gone' ? 'every live party: gone (reconciliation)' : 'still live (reconciliation)'],
+      data: data.right
+    }
+  }
   const n = projected.right.notification
   const ends = telephonySessionId === undefined ? [] : endsFor(e, telephonySessionId)
   if (ends.length > 0)
@@ -66,7 +75,7 @@ export const auditEntry = (e: StoredEvent, telephonySessionId?: string): AuditEn
       ...(n.kind === 'detailed-presence' && n.envelope.timestamp !== undefined
         ? { eventTime: n.envelope.timestamp }
         : {}),
-      parties: ends.map((f) => `${f.partyId ?? `extension ${f.extensionId}`}: final (presence)`),
+      parties: ends.map((f) => `${f.partyId ?? `extension ${f.extensionId ?? '?'}`}: final (presence)`),
       data: data.right
     }
   if (n.kind !== 'telephony-session')
@@ -90,10 +99,11 @@ export const statesAfterEach = (
 ): ReadonlyArray<SessionView> => {
   let state: SessionState = emptySession(telephonySessionId)
   return events.map((e) => {
-    const p = projectEvent(e)
-    if (E.isRight(p) && p.right.notification.kind === 'telephony-session')
-      state = evolveSessionWith(state, [p.right.notification.body])
-    else state = evolveSessionWith(state, [], endsFor(e, telephonySessionId))
+    const body = telephonyBodyOf(e)
+    state =
+      body !== undefined
+        ? evolveSessionWith(state, [body])
+        : evolveSessionWith(state, [], endsFor(e, telephonySessionId))
     return sessionView(state, state.status)
   })
 }

@@ -22,6 +22,7 @@ import {
   evolveSessionWith,
   presenceEnds,
   presenceUpdate,
+  reconciliationEnds,
   sessionAsOf,
   type AsOf,
   type EndFact,
@@ -134,13 +135,18 @@ export const feedEventOf = (
 }
 
 /**
- * The feed changes one stored event may make: a telephony notification's body, or, for a detailed presence
- * notification, the end facts it gives each session it lists as ended. Other events (and ones that no longer
- * decode) change nothing the feed shows.
+ * The feed changes one stored event may make: a telephony notification's body; for a detailed presence
+ * notification, the end facts it gives each session it lists as ended; for a reconciliation that found a session
+ * gone, its end fact. Other events (and ones that no longer decode) change nothing the feed shows.
  */
 export const feedChangesOf = (event: StoredEvent): FeedChange[] => {
   const projected = projectEvent(event)
   if (E.isLeft(projected)) return []
+  if (projected.right.kind === 'reconciliation') {
+    const { telephonySessionId } = projected.right.observation
+    const ends = reconciliationEnds(projected.right.observation, event.id)
+    return ends.length === 0 ? [] : [{ telephonySessionId, ends }]
+  }
   const n = projected.right.notification
   if (n.kind === 'telephony-session') return [{ body: n.body }]
   if (n.kind !== 'detailed-presence') return []

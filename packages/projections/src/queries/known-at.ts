@@ -1,18 +1,12 @@
 /**
  * `--known-at`: folds one stream from the log on demand, keeping only the events received by then (metadata
- * `receivedAt`; for imported history that is the import time). No read model is involved.
+ * `receivedAt`; for imported history that is the import time). For a session, the presence notifications that
+ * ended parties of it are found through the read model (session-ends.ts), and counted if received by then.
  */
-import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import {
-  evolveSessionWith,
-  foldSession,
-  type Notification,
-  type SessionState,
-  type TelephonySessionBody
-} from '@callstate/domain'
-import { projectEvent } from '../event.js'
+import { evolveSessionWith, foldSession, type Notification, type SessionState } from '@callstate/domain'
+import { notificationOf, telephonyBodyOf } from '../event.js'
 import type { EventStore, StoredEvent, StoreFailure } from '../port.js'
 import { streams } from '../port.js'
 import { instantMs } from '../time.js'
@@ -52,8 +46,8 @@ export const knownNotifications = (
     readWholeStream(store, stream),
     TE.map((events) =>
       events.filter(receivedBy(knownAt)).flatMap((e) => {
-        const p = projectEvent(e)
-        return E.isRight(p) ? [p.right.notification] : []
+        const n = notificationOf(e)
+        return n === undefined ? [] : [n]
       })
     )
   )
@@ -73,15 +67,20 @@ export const sessionKnownAt = (
     TE.apS(
       'own',
       pipe(
-        knownNotifications(deps.store, streams.session(telephonySessionId), knownAt),
+        readWholeStream(deps.store, streams.session(telephonySessionId)),
+        TE.map((events) => events.filter(receivedBy(knownAt))),
         TE.mapLeft((f): QueryFailure => f)
       )
     ),
     TE.apS('closing', closingEvents(deps.store, deps.readModels, telephonySessionId)),
     TE.map(({ own, closing }) => {
-      const bodies = own.flatMap((n): TelephonySessionBody[] => (n.kind === 'telephony-session' ? [n.body] : []))
+      const bodies = own.flatMap((e) => {
+        const body = telephonyBodyOf(e)
+        return body === undefined ? [] : [body]
+      })
       if (bodies.length === 0) return undefined
-      const ends = closing.filter(receivedBy(knownAt)).flatMap((e) => endsFor(e, telephonySessionId))
+      // Ends known by then: a reconciliation in the session's own stream, presence received by then.
+      const ends = [...own, ...closing.filter(receivedBy(knownAt))].flatMap((e) => endsFor(e, telephonySessionId))
       return evolveSessionWith(foldSession(telephonySessionId, bodies), [], ends)
     })
   )

@@ -6,17 +6,25 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { presenceEnds, presenceUpdate, type EndFact } from '@callstate/domain'
+import { presenceEnds, presenceUpdate, reconciliationEnds, type EndFact } from '@callstate/domain'
 import { projectEvent } from '../event.js'
 import { streams, type EventStore, type StoredEvent } from '../port.js'
 import type { ReadModelStore } from '../readmodel-port.js'
 import { storedEndsOf } from '../sessions/stored-state.js'
 import { readModelFailure, type QueryFailure } from './failure.js'
 
-/** The end facts a stored event gives about one session (none unless it is detailed presence saying `final`). */
+/**
+ * The end facts a stored event gives about one session: detailed presence saying `final`, or a reconciliation that
+ * found the session gone; none for any other event.
+ */
 export const endsFor = (e: StoredEvent, telephonySessionId: string): EndFact[] => {
   const p = projectEvent(e)
-  if (E.isLeft(p) || p.right.notification.kind !== 'detailed-presence') return []
+  if (E.isLeft(p)) return []
+  if (p.right.kind === 'reconciliation')
+    return p.right.observation.telephonySessionId === telephonySessionId
+      ? reconciliationEnds(p.right.observation, e.id)
+      : []
+  if (p.right.notification.kind !== 'detailed-presence') return []
   return presenceEnds(presenceUpdate(p.right.notification), e.id)
     .filter((x) => x.telephonySessionId === telephonySessionId)
     .map((x) => x.fact)
@@ -35,8 +43,11 @@ export const closingEvents = (
   if (E.isLeft(stored)) return TE.left(stored.left)
   const read = stored.right === undefined ? E.right([]) : storedEndsOf(telephonySessionId, stored.right.state)
   if (E.isLeft(read)) return TE.left(readModelFailure(`session ${telephonySessionId}: ${read.left.reason}`))
-  const ends = read.right
-  const unique = [...new Map(ends.map((f) => [f.eventId, f])).values()]
+  // Reconciliation facts are in the session's own stream, which the callers read anyway: only presence here.
+  const fromPresence = read.right.flatMap((f) =>
+    f.source === 'presence' && f.extensionId !== null ? [{ eventId: f.eventId, extensionId: f.extensionId }] : []
+  )
+  const unique = [...new Map(fromPresence.map((f) => [f.eventId, f])).values()]
   return pipe(
     unique,
     TE.traverseSeqArray((f) => store.findById(f.eventId, streams.presence(f.extensionId))),

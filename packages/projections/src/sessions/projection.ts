@@ -21,6 +21,7 @@ import {
   evolveSessionWith,
   presenceEnds,
   presenceUpdate,
+  reconciliationEnds,
   type EndFact,
   type SessionState,
   type TelephonySessionBody
@@ -97,6 +98,11 @@ const touchedSessions = (
     return t
   }
   for (const e of events) {
+    if (e.kind === 'reconciliation') {
+      const id = e.observation.telephonySessionId
+      if (owns(streams.session(id))) entry(id, e.position).ends.push(...reconciliationEnds(e.observation, e.id))
+      continue
+    }
     const n = e.notification
     if (n.kind === 'telephony-session') entry(n.body.telephonySessionId, e.position).bodies.push(n.body)
     else if (n.kind === 'detailed-presence')

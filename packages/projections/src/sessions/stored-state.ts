@@ -53,7 +53,13 @@ const Party = t.intersection(
 const PartyUpdate = t.type({ sequence: t.number, eventTime: Str, party: Party }, 'PartyUpdate')
 
 const EndFact = t.type(
-  { source: t.literal('presence'), eventId: Str, at: Str, extensionId: Str, partyId: StrOrNull },
+  {
+    source: t.keyof({ presence: null, reconciliation: null }),
+    eventId: Str,
+    at: Str,
+    extensionId: StrOrNull,
+    partyId: StrOrNull
+  },
   'EndFact'
 )
 
