@@ -10,3 +10,4 @@ export {
   UNAUTHENTICATED_WARNING
 } from './serve-app.js'
 export { openStore, type StoreChoice } from './open-store.js'
+export { ringCentralSetup, type RingCentralSetup, type ConnectorTuning } from './ringcentral.js'

@@ -13,11 +13,11 @@ import {
   type QueueRow,
   type StatsRow,
   type StoreFailure,
-  type Subscription,
   describeError,
   describeStoreFailure
 } from '@callstate/projections'
 import { openStore } from './open-store.js'
+import { followLog } from './follow.js'
 import {
   openAnalyticsReader,
   readQueuesNow,
@@ -29,7 +29,9 @@ import {
 import { openReadModels, readModelsPath } from '@callstate/readmodels'
 import { createLogger } from '@callstate/http'
 import type { Reports } from '@callstate/http'
-import { buildServer, type CallstateServer, type ServerConfig } from '@callstate/http'
+import { buildServer, type CallstateServer, type ServerConfig, type WebhookCommit } from '@callstate/http'
+import { startConnector, type Connector } from '@callstate/ringcentral'
+import { receiveThrough, webhookStateFile, type RingCentralSetup } from './ringcentral.js'
 
 export interface ServeOptions extends ServerConfig {
   readonly host: string
@@ -43,6 +45,8 @@ export interface ServeOptions extends ServerConfig {
   /** Where the loud start-up warnings also go, for a person watching the terminal (stderr by default). */
   readonly warn?: (line: string) => void
   readonly now?: () => Date
+  /** Connect to RingCentral (credentials were given): WebSocket, or webhook when `publicUrl` is set. */
+  readonly ringCentral?: RingCentralSetup
 }
 
 export interface RunningServe extends CallstateServer {
@@ -50,12 +54,15 @@ export interface RunningServe extends CallstateServer {
   readonly url: string
   /** Graceful shutdown; resolves when everything is closed. Safe to call more than once. */
   readonly stop: () => Promise<void>
+  /** The RingCentral connection, when there is one. */
+  readonly connector?: Connector
 }
 
 export type ServeFailure =
   | { readonly _tag: 'StoreFailed'; readonly failure: StoreFailure; readonly message: string }
   | { readonly _tag: 'ReadModelsFailed'; readonly message: string }
   | { readonly _tag: 'ListenFailed'; readonly message: string }
+  | { readonly _tag: 'ConnectFailed'; readonly message: string }
 
 export const UNAUTHENTICATED_WARNING =
   'no verification token configured (--verification-token / CALLSTATE_VERIFICATION_TOKEN): the webhook ' +
@@ -91,29 +98,7 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const readModels = readModelsOpened.right
   const runner = createRunner(store, readModels)
 
-  // The projections follow the log for as long as the server runs. A failed batch stops a subscription (going
-  // on would skip events); it is started again from the committed checkpoint after a pause.
-  let following: Subscription | undefined
-  let retry: NodeJS.Timeout | undefined
   let stopping: Promise<void> | null = null
-  const follow = (): void => {
-    following = runner.follow({
-      onError: (failure) => {
-        logger.error({ failure }, 'projections stopped following the log; restarting from the checkpoint in 1 s')
-        if (stopping === null) retry = setTimeout(follow, 1000)
-      },
-      onBatch: (report) => {
-        if (report.undecodable > 0)
-          logger.warn({ undecodable: report.undecodable, problems: report.problems }, 'projections skipped events')
-      }
-    })
-  }
-
-  const checkpoint = (): number | null =>
-    E.getOrElseW((cause: string) => {
-      logger.error({ cause }, 'cannot read the projection checkpoint')
-      return null
-    })(E.tryCatch(runner.checkpoint, describeError))
 
   // A reader per request: it holds one read snapshot for the scan and keeps the first failure it met.
   const readModelsFile = readModelsPath({ dataDir: options.dataDir })
@@ -140,32 +125,78 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
     queues: (zone, thresholds) => withReader((reader) => readQueuesNow(reader, zone, thresholds, clock()))
   }
 
-  const server = await buildServer(options, {
-    store,
-    logger,
-    now,
-    readModels,
-    reports,
-    projections: {
-      checkpoint,
-      lag: async () => {
-        const lag = await runner.lag()()
-        return E.isRight(lag) ? lag.right : null
+  // The connector logs in first (wrong credentials stop serve with one line), and its notifications wait for
+  // the server's commit, built next.
+  let connector: Connector | undefined
+  let resolveCommit: (commit: WebhookCommit) => void = () => undefined
+  const commitReady = new Promise<WebhookCommit>((resolve) => (resolveCommit = resolve))
+  const rc = options.ringCentral
+  if (rc !== undefined) {
+    const log = {
+      info: (fields: Record<string, unknown>, message: string) => logger.info(fields, message),
+      warn: (fields: Record<string, unknown>, message: string) => logger.warn(fields, message)
+    }
+    const started = await startConnector({
+      credentials: rc.credentials,
+      mode:
+        rc.publicUrl === undefined
+          ? { kind: 'websocket' }
+          : { kind: 'webhook', publicUrl: rc.publicUrl, stateFile: webhookStateFile(options.dataDir) },
+      eventFilters: rc.eventFilters,
+      reconcileQuietMs: rc.reconcileAfterMs,
+      receive: receiveThrough(
+        () => commitReady,
+        log,
+        () => stopping !== null
+      ),
+      store,
+      readModels,
+      log,
+      ...rc.tuning
+    })
+    if (E.isLeft(started)) {
+      readModels.close()
+      await store.close()
+      return E.left({ _tag: 'ConnectFailed', message: started.left })
+    }
+    connector = started.right
+    if (rc.publicUrl !== undefined && options.verificationToken !== undefined)
+      warn('--verification-token is ignored with --public-url: the subscription callstate creates has its own')
+  }
+  const webhookToken = connector?.verificationToken?.reveal() ?? options.verificationToken
+
+  const server = await buildServer(
+    { ...options, ...(webhookToken !== undefined ? { verificationToken: webhookToken } : {}) },
+    {
+      store,
+      logger,
+      now,
+      readModels,
+      reports,
+      ...(connector !== undefined ? { connection: connector } : {}),
+      projections: {
+        checkpoint: () => following.checkpoint(),
+        lag: async () => {
+          const lag = await runner.lag()()
+          return E.isRight(lag) ? lag.right : null
+        }
       }
     }
-  })
+  )
   const { app, commit } = server
+  resolveCommit(commit)
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down: no new requests; finishing in-flight appends')
+      // No more notifications from RingCentral (a WebSocket subscription is revoked; a webhook one is kept).
+      await connector?.stop()
       // In-flight requests finish (and are answered) before close resolves; their appends are in the log.
       await app.close()
       await commit.drain()
-      clearTimeout(retry)
       // Resolves after the batch in flight; each batch commits its rows with its checkpoint.
-      await following?.close()
-      const saved = checkpoint()
+      await following.close()
+      const saved = following.checkpoint()
       readModels.close()
       await store.close()
       logger.info({ checkpoint: saved }, 'stopped')
@@ -176,18 +207,29 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   try {
     await app.listen({ host: options.host, port: options.port })
   } catch (e) {
+    await connector?.stop()
     readModels.close()
     await store.close()
     return E.left({ _tag: 'ListenFailed', message: describeError(e) })
   }
-  follow()
+  // The projections follow the log for as long as the server runs (the routes above use it only from now on).
+  const following = followLog(runner, logger)
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : options.port
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`
-  if (options.verificationToken === undefined) {
+  if (connector !== undefined && rc?.publicUrl !== undefined) {
+    // The platform checks the address now (the validation handshake): the server listens already.
+    const ensured = await connector.ensureWebhook()
+    if (E.isLeft(ensured)) {
+      const line = `the webhook subscription could not be created or checked (tried again every few minutes): ${ensured.left}`
+      logger.warn(line)
+      warn(line)
+    }
+  }
+  if (webhookToken === undefined) {
     logger.warn(UNAUTHENTICATED_WARNING)
     warn(UNAUTHENTICATED_WARNING)
   }
   logger.info({ url, webhook: `${url}${options.webhookPath}`, dataDir: options.dataDir }, 'listening')
-  return E.right({ ...server, url, stop })
+  return E.right({ ...server, url, stop, ...(connector !== undefined ? { connector } : {}) })
 }

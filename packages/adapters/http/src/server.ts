@@ -12,6 +12,7 @@ import type { EventStore, ReadModelStore } from '@callstate/projections'
 import { bearerToken, tokenMatches } from './auth.js'
 import { ApiErrorSchema, apiError, installErrorHandlers } from './errors.js'
 import { requestLogLine } from './logging.js'
+import { connectionMetrics, type ConnectionProbe } from './connection.js'
 import { createMetrics, type ServerMetrics } from './metrics.js'
 import { registerFeed } from './routes/feed.js'
 import { registerOps, type ProjectionProbe } from './routes/ops.js'
@@ -47,6 +48,8 @@ export interface ServerDeps {
   readonly readModels: ReadModelStore
   /** Call and queue reports for `GET /stats` and `GET /queues`; the routes are left out without them. */
   readonly reports?: Reports
+  /** The RingCentral connection (serve with credentials): shown in `/health` and `/metrics`. */
+  readonly connection?: ConnectionProbe
 }
 
 export interface CallstateServer {
@@ -96,6 +99,7 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     ajv: { customOptions: { allErrors: true } }
   })
   const metrics = createMetrics(() => deps.projections.lag())
+  if (deps.connection !== undefined) connectionMetrics(metrics.registry, deps.connection)
   const commit = webhookCommit({
     store: deps.store,
     now: deps.now,
@@ -136,9 +140,15 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     bodyLimit: config.bodyLimit,
     verificationToken: config.verificationToken,
     commit,
-    metrics
+    metrics,
+    ...(deps.connection !== undefined ? { onStored: deps.connection.delivered } : {})
   })
-  registerOps(app, { store: deps.store, projections: deps.projections, metrics })
+  registerOps(app, {
+    store: deps.store,
+    projections: deps.projections,
+    metrics,
+    ...(deps.connection !== undefined ? { connection: deps.connection } : {})
+  })
   registerQueries(app, {
     deps: { store: deps.store, readModels: deps.readModels },
     now: deps.now,

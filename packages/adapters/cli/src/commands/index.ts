@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander'
 import * as audit from './audit.js'
+import * as connect from './connect.js'
 import * as exportCommand from './export.js'
 import * as importCommand from './import.js'
 import * as log from './log.js'
@@ -17,9 +18,11 @@ import * as sessions from './sessions.js'
 import * as verify from './verify.js'
 import * as simulate from './simulate.js'
 import * as stats from './stats.js'
+import * as subscription from './subscription.js'
 
 export const registerAll = (program: Command): void => {
   audit.register(program)
+  connect.register(program)
   exportCommand.register(program)
   importCommand.register(program)
   log.register(program)
@@ -33,4 +36,5 @@ export const registerAll = (program: Command): void => {
   verify.register(program)
   simulate.register(program)
   stats.register(program)
+  subscription.register(program)
 }

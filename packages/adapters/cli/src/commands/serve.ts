@@ -8,14 +8,22 @@ import { DEFAULTS, parseServeFlags } from '@callstate/http'
 import { startupHint } from '@callstate/http'
 import { startServe } from '../serve-app.js'
 import { failure, globalOptions, run, usage } from '../run.js'
+import { untilSignalled } from '../signals.js'
+import { addConnectionOptions, CONNECTION_HELP, ringCentralSetup } from '../ringcentral.js'
 
-/** After a signal, how long the graceful shutdown may take before the process exits anyway. */
-const SHUTDOWN_GRACE_MS = 15_000
+const connectionHint = (serverUrl: string, publicUrl: string | undefined): string =>
+  (publicUrl === undefined
+    ? `RingCentral: logged in to ${serverUrl}; subscribing over WebSocket (no inbound address needed)`
+    : `RingCentral: logged in to ${serverUrl}; webhook subscription to ${publicUrl}`) +
+  '\n  connection state: GET /health (connection), metrics callstate_ringcentral_*\n'
 
 export const register = (program: Command): void => {
-  program
+  const command = program
     .command('serve')
-    .description('Receive RingCentral webhooks and answer call-state queries over HTTP (runs until SIGTERM/SIGINT).')
+    .description(
+      'Receive RingCentral notifications (subscribing by itself when credentials are set, or by webhook) and answer ' +
+        'call-state queries over HTTP (runs until SIGTERM/SIGINT).'
+    )
     .addOption(new Option('--host <host>', 'interface to listen on').env('CALLSTATE_HOST').default(DEFAULTS.host))
     .addOption(new Option('--port <port>', 'TCP port (0: any free port)').env('CALLSTATE_PORT').default('8080'))
     .addOption(
@@ -50,9 +58,23 @@ export const register = (program: Command): void => {
         .env('CALLSTATE_LOG_LEVEL')
         .default(DEFAULTS.logLevel)
     )
+    .addOption(
+      new Option(
+        '--public-url <url>',
+        'with RingCentral credentials: keep a webhook subscription to this public https address (behind it, this ' +
+          'server) instead of the WebSocket; a bare https://host means its webhook path'
+      ).env('CALLSTATE_PUBLIC_URL')
+    )
+  addConnectionOptions(command)
     .addHelpText(
       'after',
       `
+${CONNECTION_HELP.trim()}
+With --public-url, it creates a webhook subscription to that address instead (with a verification token of its
+own, kept in <data-dir>/ringcentral-webhook.json), renews it before expiry and re-creates it when RingCentral
+suspends or blacklists it. Either way, calls that look live but had no event for --reconcile-after are checked
+with RingCentral, and the ones it no longer knows are ended. The connection shows in /health and /metrics.
+
 Logs are JSON lines on stdout (one per request; tokens redacted). The listening address and a curl example
 go to stderr. Without a verification token every notification is accepted: a warning says so at start.
 
@@ -63,6 +85,9 @@ Shutdown (SIGTERM/SIGINT): stops accepting (new requests get 503), finishes in-f
 projections at a committed checkpoint, exits 0. A second signal exits at once with code 1.
 
 Examples:
+  $ RINGCENTRAL_SERVER_URL=https://platform.ringcentral.com RINGCENTRAL_CLIENT_ID=... \
+    RINGCENTRAL_CLIENT_SECRET=... RINGCENTRAL_JWT_TOKEN=... callstate serve
+  $ callstate serve --public-url https://callstate.example.com     (credentials in the environment)
   $ CALLSTATE_VERIFICATION_TOKEN=s3cret callstate serve --port 8080
   $ callstate --data-dir /var/lib/callstate serve --host 0.0.0.0 --stale-after 30m
   $ CALLSTATE_API_TOKEN=reader-token callstate serve`
@@ -72,8 +97,11 @@ Examples:
         const global = globalOptions(cmd)
         const flags = parseServeFlags(cmd.opts())
         if (E.isLeft(flags)) return E.left(usage(flags.left))
+        const ringCentral = ringCentralSetup(cmd.opts(), process.env, flags.right.webhookPath)
+        if (E.isLeft(ringCentral)) return E.left(usage(ringCentral.left))
         const started = await startServe({
           ...flags.right,
+          ...(ringCentral.right !== undefined ? { ringCentral: ringCentral.right } : {}),
           dataDir: global.dataDir,
           ...(global.esdb !== undefined ? { esdb: global.esdb } : {})
         })
@@ -82,25 +110,9 @@ Examples:
         process.stderr.write(
           startupHint(server.url, flags.right.webhookPath, flags.right.verificationToken !== undefined)
         )
-        await new Promise<void>((resolve) => {
-          let signalled = false
-          const onSignal = (signal: NodeJS.Signals): void => {
-            if (signalled) {
-              process.stderr.write(`callstate serve: second ${signal}, exiting without finishing\n`)
-              process.exit(1)
-            }
-            signalled = true
-            process.stderr.write(`callstate serve: ${signal} received, shutting down\n`)
-            // If something keeps hanging, do not hang with it; unref'd, so it never keeps the process alive.
-            setTimeout(() => {
-              process.stderr.write('callstate serve: shutdown took too long, exiting\n')
-              process.exit(1)
-            }, SHUTDOWN_GRACE_MS).unref()
-            void server.stop().then(resolve)
-          }
-          process.on('SIGTERM', onSignal)
-          process.on('SIGINT', onSignal)
-        })
+        if (ringCentral.right !== undefined)
+          process.stderr.write(connectionHint(ringCentral.right.credentials.serverUrl, ringCentral.right.publicUrl))
+        await untilSignalled('serve', server.stop)
         return E.right(undefined)
       })
     )

@@ -62,7 +62,10 @@ const earlierOf = async (
       const body = e.position < event.position ? telephonyBodyOf(e) : undefined
       return body === undefined ? [] : [body]
     }),
-    ends: closing.right.filter((e) => e.position < event.position).flatMap((e) => endsFor(e, telephonySessionId))
+    // a reconciliation in the session's own stream, presence from the extensions' streams
+    ends: [...stream.right, ...closing.right]
+      .filter((e) => e.position < event.position)
+      .flatMap((e) => endsFor(e, telephonySessionId))
   })
 }
 

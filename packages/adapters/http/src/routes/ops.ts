@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
 import type { EventStore } from '@callstate/projections'
 import type { ServerMetrics } from '../metrics.js'
+import { ConnectionHealthSchema, type ConnectionProbe } from '../connection.js'
 
 /** How far the in-process projections got, read without touching the store. */
 export interface ProjectionProbe {
@@ -41,7 +42,8 @@ const HealthSchema = {
         },
         lag: { type: 'integer', description: 'Events in the log not yet applied (head - checkpoint).' }
       }
-    }
+    },
+    connection: ConnectionHealthSchema
   }
 } as const
 
@@ -49,15 +51,20 @@ export interface OpsOptions {
   readonly store: EventStore
   readonly projections: ProjectionProbe
   readonly metrics: ServerMetrics
+  readonly connection?: ConnectionProbe
 }
 
-export const registerOps = (app: FastifyInstance, { store, projections, metrics }: OpsOptions): void => {
+export const registerOps = (app: FastifyInstance, { store, projections, metrics, connection }: OpsOptions): void => {
+  // The connection's own trouble (alerts) does not make the server unhealthy: the store and queries still work.
+  const connectionPart = () => (connection === undefined ? {} : { connection: connection.status() })
   app.get(
     '/health',
     {
       config: { public: true },
       schema: {
-        summary: 'Liveness and readiness: the store is reachable, and how far behind the read models are',
+        summary:
+          'Liveness and readiness: the store is reachable, how far behind the read models are, and the RingCentral ' +
+          'connection when there is one',
         tags: ['operations'],
         querystring: { type: 'object', properties: {} },
         response: {
@@ -71,15 +78,19 @@ export const registerOps = (app: FastifyInstance, { store, projections, metrics 
       const checkpoint = projections.checkpoint()
       if (E.isLeft(head)) {
         const error = head.left._tag === 'Unavailable' ? head.left.cause : head.left._tag
-        return reply
-          .code(503)
-          .send({ status: 'unavailable', store: { reachable: false, error }, projections: { checkpoint } })
+        return reply.code(503).send({
+          status: 'unavailable',
+          store: { reachable: false, error },
+          projections: { checkpoint },
+          ...connectionPart()
+        })
       }
       // Read models that cannot be read make every query fail: not healthy, even with the log reachable.
       return reply.code(checkpoint === null ? 503 : 200).send({
         status: checkpoint === null ? 'unavailable' : 'ok',
         store: { reachable: true, head: head.right },
-        projections: checkpoint === null ? { checkpoint } : { checkpoint, lag: Math.max(0, head.right - checkpoint) }
+        projections: checkpoint === null ? { checkpoint } : { checkpoint, lag: Math.max(0, head.right - checkpoint) },
+        ...connectionPart()
       })
     }
   )

@@ -26,6 +26,8 @@ export interface WebhookRouteOptions {
   readonly verificationToken: string | undefined
   readonly commit: WebhookCommit
   readonly metrics: ServerMetrics
+  /** Called for each notification the webhook appended (the connector counts webhook deliveries). */
+  readonly onStored?: () => void
 }
 
 const ItemOutcomeSchema = {
@@ -158,8 +160,10 @@ export const registerWebhook = (app: FastifyInstance, options: WebhookRouteOptio
       if (E.isLeft(result)) return storeFailed(reply, request, result.left)
       const items = result.right
       for (const item of items) {
-        if (item.outcome === 'appended') metrics.accepted.inc({ kind: kindOfStream(item.stream) })
-        else if (item.outcome === 'duplicate') metrics.duplicate.inc({ kind: kindOfStream(item.stream) })
+        if (item.outcome === 'appended') {
+          metrics.accepted.inc({ kind: kindOfStream(item.stream) })
+          options.onStored?.()
+        } else if (item.outcome === 'duplicate') metrics.duplicate.inc({ kind: kindOfStream(item.stream) })
         else metrics.quarantined.inc({ reason: item.reason ?? 'unknown' })
       }
       const answer = answerOf(items)
