@@ -226,7 +226,20 @@ test('recovery refused (WSG-1003): said in /health and /metrics, and reconciliat
     // The call is answered, then on hold and back: live. Its Disconnected notifications are never sent.
     for (const e of p.slice(0, 7)) await s.double.publish(e)
     s.double.setSession(id, [])
-    await until('the live call', () => s.server.connector?.status().notifications === 7)
+    // The same call as if it were happening now: callstate was following it when it ended.
+    const recent = 's-recent-call'
+    const startMs = Date.now() - 60_000
+    for (const [i, e] of p.slice(0, 7).entries())
+      await s.double.publish({
+        ...e,
+        uuid: `${e.uuid}-recent`,
+        body: {
+          ...(e.body as object),
+          telephonySessionId: recent,
+          eventTime: new Date(startMs + i * 1000).toISOString()
+        }
+      })
+    await until('the live calls', () => s.server.connector?.status().notifications === 14)
     // Live as far as the notifications go (the capture's times are old: the stale rule calls it stale, not ended).
     const open = await eventually(() => notEnded(s, id))
     assert.ok(open, 'the call is not ended before')
@@ -234,7 +247,7 @@ test('recovery refused (WSG-1003): said in /health and /metrics, and reconciliat
     s.double.endSession(id)
     s.double.dropConnections()
     await until('the refused recovery', () => s.server.connector?.status().recoveries.failed === 1, 10_000)
-    await until('the reconciliation', () => s.server.connector?.status().reconciliation.closed === 1, 10_000)
+    await until('the reconciliation', () => s.server.connector?.status().reconciliation.closed === 2, 10_000)
     const ended = await eventually(async () => {
       const r = await fetch(`${s.server.url}/sessions/${id}`)
       const v = (await json(r)) as { status?: string; parties?: Array<{ endedBy?: string }> }
@@ -253,17 +266,31 @@ test('recovery refused (WSG-1003): said in /health and /metrics, and reconciliat
       'the audit shows the reconciliation as its own event'
     )
     const log = await logOf(s.server.dataDir)
-    const observed = log.filter((e) => e.type === 'ReconciliationObserved')
+    const observed = log.filter((e) => e.type === 'ReconciliationObserved' && e.stream === `session-${id}`)
     assert.is(observed.length, 1)
     assert.is(observed[0]?.metadata.source, 'reconciliation')
     assert.match(observed[0]?.data ?? '', /404/)
+    // The capture's last event is years old: callstate was not following the call when it ended, so its clocks
+    // stop at that last event (endAt), not at the moment the platform was asked.
+    const lastSent = (p[6]?.body as { eventTime: string }).eventTime
+    const data = JSON.parse(observed[0]?.data ?? '{}') as { endAt?: string; lastEventAt?: string; askedAt: string }
+    assert.is(data.endAt, lastSent)
+    assert.is(data.lastEventAt, lastSent)
+    assert.ok(Date.parse(data.askedAt) > Date.parse(lastSent))
+    assert.is((ended as { endedAt?: string }).endedAt, lastSent)
+    // The recent call ended when the platform was asked (no endAt: the delay is at most --reconcile-after).
+    const recentObserved = log.find((e) => e.type === 'ReconciliationObserved' && e.stream === `session-${recent}`)
+    const recentData = JSON.parse(recentObserved?.data ?? '{}') as { endAt?: string; askedAt: string }
+    assert.is(recentData.endAt, undefined)
+    const recentView = (await json(await fetch(`${s.server.url}/sessions/${recent}`))) as { endedAt?: string }
+    assert.is(recentView.endedAt, recentData.askedAt)
     // The subscription was made again: a new notification still arrives.
     await until('a new subscription', () => s.server.connector?.status().connected === true, 10_000)
     await s.double.publish(capture(P02, 0))
-    await until('a notification after', () => s.server.connector?.status().notifications === 8, 10_000)
+    await until('a notification after', () => s.server.connector?.status().notifications === 15, 10_000)
     const metrics = await (await fetch(`${s.server.url}/metrics`)).text()
     assert.match(metrics, /callstate_ringcentral_recoveries_total\{result="failed"\} 1/)
-    assert.match(metrics, /callstate_ringcentral_reconciliation_closures_total 1/)
+    assert.match(metrics, /callstate_ringcentral_reconciliation_closures_total 2/)
     assertNoSecrets(s)
   } finally {
     await s.close()

@@ -192,6 +192,17 @@ test('a reconciliation that found the session gone ends every live party when it
   assert.equal(evolveSessionWith(foldSession(SESSION, left), [], early).status, 'voicemail')
 })
 
+test('a reconciliation with endAt (the call went silent long before it was asked) stops the clocks at endAt', () => {
+  const left = [...stuckAnswered, body(6, 20, party('agent', { code: 'Answered' }, { extensionId: '101' }))]
+  const gone = reconciliationEnds(
+    { telephonySessionId: SESSION, askedAt: t(90_000), conclusion: 'gone', endAt: t(20) },
+    'rec-4'
+  )
+  const state = evolveSessionWith(foldSession(SESSION, left), [], gone)
+  assert.equal([state.status, state.endedAt], ['ended', t(20)])
+  assert.ok(state.parties.every((p) => p.endedBy === 'reconciliation' && p.history.at(-1)?.at === t(20)))
+})
+
 test('a presence end for another extension or session changes nothing', () => {
   const base = foldSession(SESSION, stuckAnswered)
   assert.equal(evolveSessionWith(base, [], endsOf(presenceFinal('999', 100, null))).status, 'active')

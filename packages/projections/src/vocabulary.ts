@@ -124,19 +124,27 @@ export type ResolvedData = t.TypeOf<typeof ResolvedData>
  * received, so the audit shows where the fact came from. `gone` (404: the platform no longer knows the session) ends
  * the parties still live, as of `askedAt`; `live` records that it was still known.
  */
-export const ReconciliationData = t.type(
-  {
-    telephonySessionId: t.string,
-    /** When the platform was asked (ISO 8601 UTC). */
-    askedAt: t.string,
-    conclusion: t.keyof({ gone: null, live: null }),
-    /** `GET <path>` as sent. */
-    request: t.string,
-    /** The HTTP status of the answer. */
-    status: t.number,
-    /** The answer's body as received (JSON), or null. */
-    answer: t.unknown
-  },
+export const ReconciliationData = t.intersection(
+  [
+    t.type({
+      telephonySessionId: t.string,
+      /** When the platform was asked (ISO 8601 UTC). */
+      askedAt: t.string,
+      conclusion: t.keyof({ gone: null, live: null }),
+      /** `GET <path>` as sent. */
+      request: t.string,
+      /** The HTTP status of the answer. */
+      status: t.number,
+      /** The answer's body as received (JSON), or null. */
+      answer: t.unknown
+    }),
+    t.partial({
+      /** The session's last event time the read models had when the platform was asked. */
+      lastEventAt: t.string,
+      /** When the parties still live are taken to have ended (absent: `askedAt`); see the domain's rule. */
+      endAt: t.string
+    })
+  ],
   'ReconciliationObserved'
 )
 export type ReconciliationData = t.TypeOf<typeof ReconciliationData>

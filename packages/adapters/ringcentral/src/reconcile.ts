@@ -71,6 +71,7 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
   const { platform, store, readModels, log } = options
   const now = options.now ?? Date.now
   const quietMs = options.quietMs ?? 600_000
+  const intervalMs = options.intervalMs ?? 60_000
   const maxPerRound = options.maxPerRound ?? 20
   const checkedAt = new Map<string, number>()
   const counts = { checks: 0, closed: 0 }
@@ -79,8 +80,13 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
   let running: Promise<void> | undefined
   let pendingAll = false
 
+  interface Candidate {
+    readonly id: string
+    readonly lastEventAt: string | null
+  }
+
   /** The live calls to ask about: quiet for `quietMs` (any, when `all`), not asked within `quietMs`. */
-  const candidates = (all: boolean): string[] => {
+  const candidates = (all: boolean): Candidate[] => {
     const t = now()
     const rows = readModels.listSessions({ notEnded: true, limit: 5_000 })
     return rows
@@ -89,12 +95,21 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
         const quiet = all || !Number.isFinite(last) || t - last >= quietMs
         return quiet && t - (checkedAt.get(r.telephonySessionId) ?? -Infinity) >= (all ? 0 : quietMs)
       })
-      .map((r) => r.telephonySessionId)
+      .map((r) => ({ id: r.telephonySessionId, lastEventAt: r.lastEventAt }))
       .slice(0, maxPerRound)
   }
 
-  const check = async (id: string): Promise<'continue' | 'stop'> => {
-    const askedAt = new Date(now()).toISOString()
+  // A call quiet for longer than the connector would have let it be was not being followed when it ended: its
+  // clocks stop at its last event (the domain's rule, session/reconciliation.ts), not at the question.
+  const followedWithinMs = quietMs + 2 * intervalMs
+  const endOf = (askedAt: number, lastEventAt: string | null): string | undefined => {
+    const last = lastEventAt === null ? NaN : Date.parse(lastEventAt)
+    return Number.isFinite(last) && askedAt - last > followedWithinMs ? (lastEventAt ?? undefined) : undefined
+  }
+
+  const check = async ({ id, lastEventAt }: Candidate): Promise<'continue' | 'stop'> => {
+    const asked = now()
+    const askedAt = new Date(asked).toISOString()
     const answer = await platform.request('Light', 'GET', sessionPath(id))
     if (E.isLeft(answer)) {
       lastError = describeRcFailure(answer.left)
@@ -108,13 +123,16 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
       if (status >= 300) log.warn({ telephonySessionId: id, status }, 'reconciliation: unexpected answer')
       return 'continue'
     }
+    const endAt = endOf(asked, lastEventAt)
     const data: ReconciliationData = {
       telephonySessionId: id,
       askedAt,
       conclusion: 'gone',
       request: `GET ${sessionPath(id)}`,
       status,
-      answer: body
+      answer: body,
+      ...(lastEventAt !== null ? { lastEventAt } : {}),
+      ...(endAt !== undefined ? { endAt } : {})
     }
     const appended = await store.append({
       stream: streams.session(id),
@@ -133,7 +151,7 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
 
   const round = async (all: boolean): Promise<void> => {
     lastRoundAt = now()
-    let ids: string[]
+    let ids: Candidate[]
     try {
       ids = candidates(all)
     } catch (e) {
@@ -161,7 +179,7 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
   const timer = setInterval(() => {
     if (running !== undefined || now() < platform.pausedUntil('Light')) return
     running = round(false).finally(() => (running = undefined))
-  }, options.intervalMs ?? 60_000)
+  }, intervalMs)
 
   return {
     runNow,

@@ -50,10 +50,12 @@ export const presenceEnds = (
 }
 
 /** The end fact of a reconciliation that found the session gone: every party still live ended when it was asked. */
-export const reconciliationEnds = (observation: ReconciliationObservation, eventId: string): EndFact[] =>
-  observation.conclusion === 'gone' && instant(observation.askedAt) !== null
-    ? [{ source: 'reconciliation', eventId, at: observation.askedAt, extensionId: null, partyId: null }]
+export const reconciliationEnds = (observation: ReconciliationObservation, eventId: string): EndFact[] => {
+  const at = observation.endAt ?? observation.askedAt
+  return observation.conclusion === 'gone' && instant(at) !== null
+    ? [{ source: 'reconciliation', eventId, at, extensionId: null, partyId: null }]
     : []
+}
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 

@@ -49,6 +49,8 @@ export interface RingCentralDoubleOptions {
   readonly webhookFailuresBeforeBlacklist?: number
   readonly webhookDefaultExpiresInS?: number
   readonly maxSubscriptions?: number
+  /** TCP port on 127.0.0.1 (default 0: any free port). */
+  readonly port?: number
 }
 
 export interface SubscriptionView {
@@ -209,7 +211,7 @@ export const startRingCentralDouble = async (options: RingCentralDoubleOptions =
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   const address: AddressInfo | string | null = server.address()
   url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
