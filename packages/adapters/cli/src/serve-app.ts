@@ -31,6 +31,7 @@ import { createLogger } from '@callstate/http'
 import type { Reports } from '@callstate/http'
 import { buildServer, type CallstateServer, type ServerConfig, type WebhookCommit } from '@callstate/http'
 import { startConnector, type Connector } from '@callstate/ringcentral'
+import { webRoot } from '@callstate/web'
 import { receiveThrough, webhookStateFile, type RingCentralSetup } from './ringcentral.js'
 
 export interface ServeOptions extends ServerConfig {
@@ -166,7 +167,12 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const webhookToken = connector?.verificationToken?.reveal() ?? options.verificationToken
 
   const server = await buildServer(
-    { ...options, ...(webhookToken !== undefined ? { verificationToken: webhookToken } : {}) },
+    {
+      // The live board is served unless the caller chose otherwise (tests may pass their own build).
+      uiRoot: webRoot,
+      ...options,
+      ...(webhookToken !== undefined ? { verificationToken: webhookToken } : {})
+    },
     {
       store,
       logger,

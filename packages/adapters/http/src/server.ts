@@ -22,6 +22,7 @@ import { registerQueues } from './routes/queues.js'
 import { registerStats, type Reports } from './routes/stats.js'
 import { sharedSchemas } from './schemas.js'
 import { registerWebhook } from './routes/webhook.js'
+import { registerUi } from './routes/ui.js'
 import { webhookCommit, type WebhookCommit } from './webhook-commit.js'
 
 export interface ServerConfig {
@@ -35,6 +36,8 @@ export interface ServerConfig {
   readonly apiToken?: string
   /** A live session with no event for this long is reported `stale` by the queries. */
   readonly staleAfterMs: number
+  /** The web UI's built files (`@callstate/web`'s `webRoot`), served at `/` and `/assets/*`; absent: no UI. */
+  readonly uiRoot?: string
 }
 
 export interface ServerDeps {
@@ -159,6 +162,7 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     registerQueues(app, deps.reports)
   }
   registerQuarantine(app, deps.store)
+  if (config.uiRoot !== undefined) registerUi(app, config.uiRoot)
   const feeds = new Set<() => void>()
   registerFeed(app, {
     store: deps.store,
