@@ -10,7 +10,9 @@ import path from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { secret } from '@callstate/ringcentral'
 import { json, P01, P02, P03, PAYLOADS, post, startTestServer, type TestServer } from './serve-helpers.js'
+import { startRingCentralDouble, until } from './doubles/ringcentral/index.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots')
@@ -46,9 +48,9 @@ const sessionIdOf = (text: string): string => {
 
 let browser: Browser | undefined
 
-const open = async (server: TestServer, hash = '#/'): Promise<Page> => {
+const open = async (server: TestServer, hash = '#/', viewport = { width: 1280, height: 800 }): Promise<Page> => {
   if (browser === undefined) throw new Error('no browser')
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const page = await browser.newPage({ viewport })
   await page.goto(`${server.url}/${hash}`)
   return page
 }
@@ -195,6 +197,67 @@ test('with --api-token the page asks for the token once, then shows the board', 
     await page.close()
   } finally {
     await server.stop()
+  }
+})
+
+test('at a phone width the board fits the screen, and it works from the keyboard alone', async () => {
+  const server = await startTestServer()
+  try {
+    const call = liveCapture(P01, 60_000, 'phone')
+    for (const n of call.slice(0, 3)) await post(`${server.url}/webhook`, n)
+    const id = sessionIdOf(call[0] ?? '{}')
+    const page = await open(server, '#/', { width: 390, height: 844 })
+    await page.locator(`[data-testid="call-row"][data-session-id="${id}"]`).waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no sideways scrolling (${overflow} px too wide)`)
+    await shot(page, 'board-phone')
+    // Tab through the page until the call's details link has the focus, then Enter opens the call.
+    let reached = false
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab')
+      reached = await page.evaluate(
+        (sessionId) => (document.activeElement?.getAttribute('href') ?? '').includes(sessionId),
+        id
+      )
+    }
+    assert.ok(reached, "the call's details link is reachable with Tab")
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement
+      return el === null ? 'none' : getComputedStyle(el).outlineStyle
+    })
+    assert.is.not(outline, 'none', 'the focused link shows a focus outline')
+    await page.keyboard.press('Enter')
+    await page.getByTestId('audit-entry').first().waitFor()
+    assert.ok(page.url().includes(`#/calls/${id}`))
+    await page.close()
+  } finally {
+    await server.stop()
+  }
+})
+
+test('the health strip shows the RingCentral connection when serve is connected', async () => {
+  const double = await startRingCentralDouble()
+  const server = await startTestServer({
+    ringCentral: {
+      credentials: {
+        serverUrl: double.url,
+        clientId: double.clientId,
+        clientSecret: secret(double.clientSecret),
+        jwt: secret(double.jwt)
+      },
+      eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
+      reconcileAfterMs: 600_000,
+      tuning: { gatewayCheckMs: 100 }
+    }
+  })
+  try {
+    await until('the subscription', () => server.connector?.status().connected === true, 10_000)
+    const page = await open(server)
+    await page.getByTestId('health-strip').getByText('RingCentral websocket: ✔ connected').waitFor({ timeout: 7_000 })
+    await page.close()
+  } finally {
+    await server.stop()
+    await double.close()
   }
 })
 
