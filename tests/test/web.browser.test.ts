@@ -25,7 +25,8 @@ const liveCapture = (file: string, agoMs: number, suffix: string): string[] => {
   const value: unknown = JSON.parse(readFileSync(path.join(PAYLOADS, file), 'utf8'))
   const items = Array.isArray(value) ? value.filter(isRec) : []
   const firstBody = items[0]?.['body']
-  const first = Date.parse(isRec(firstBody) ? String(firstBody['eventTime']) : '')
+  const eventTime = isRec(firstBody) && typeof firstBody['eventTime'] === 'string' ? firstBody['eventTime'] : undefined
+  const first = Date.parse(eventTime ?? String(items[0]?.['timestamp']))
   const shift = Date.now() - agoMs - first
   const moved = (iso: unknown): unknown =>
     typeof iso === 'string' && Number.isFinite(Date.parse(iso)) ? new Date(Date.parse(iso) + shift).toISOString() : iso
@@ -115,24 +116,32 @@ test('the board: a call appears within a second of its first notification, its s
   }
 })
 
+const P06 = '06-direct-call-vs-call-queue-call-first-events.json'
+const P09 = '09-inbound-unanswered-to-voicemail-presence-plus-message-store.json'
+
 test('the wallboard tiles show the numbers /queues gives', async () => {
   const server = await startTestServer()
   try {
-    // capture 06 has a call queue leg; payload 02 and 01 add ordinary calls
-    for (const n of [...liveCapture(P01, 600_000, 'q1'), ...liveCapture(P02, 300_000, 'q2')])
+    // capture 06's second call rings an agent through a call queue: a call waiting now
+    for (const n of [...liveCapture(P01, 600_000, 'q1'), ...liveCapture(P06, 300_000, 'q6')])
       await post(`${server.url}/webhook`, n)
-    const queues = await json(await fetch(`${server.url}/queues`))
+    const answer = await json(await fetch(`${server.url}/queues`))
+    const rows = (Array.isArray(answer) ? answer : []).filter(isRec)
+    assert.ok(rows.length >= 1, `a queue in /queues: ${JSON.stringify(answer)}`)
     const page = await open(server, '#/queues')
-    const rows = Array.isArray(isRec(queues) ? queues['queues'] : queues)
-      ? isRec(queues)
-        ? queues['queues']
-        : queues
-      : []
     const tiles = page.getByTestId('queue-tile')
-    if (Array.isArray(rows) && rows.length > 0) {
-      await tiles.first().waitFor()
-      assert.is(await tiles.count(), rows.length)
-    } else await page.getByText(/no queue/i).waitFor()
+    await tiles.first().waitFor()
+    assert.is(await tiles.count(), rows.length)
+    for (const row of rows) {
+      const tile = page.locator(`[data-testid="queue-tile"][data-queue="${String(row['queue'])}"]`)
+      const text = await tile.innerText()
+      for (const [label, field] of [
+        ['Waiting now', 'waitingNow'],
+        ['Agents on a call', 'agentsOnCall'],
+        ['Answered today', 'answered']
+      ] as const)
+        assert.match(text, new RegExp(`${label}\\s+${String(row[field])}\\b`), `${label} in ${text}`)
+    }
     await shot(page, 'queues')
     await page.close()
   } finally {
@@ -160,13 +169,21 @@ test('call detail and audit: the raw notifications in log order, as /sessions/:i
   }
 })
 
-test('presence: a lane per extension', async () => {
+test('presence: a lane per extension, with its presence changes and its calls', async () => {
   const server = await startTestServer()
   try {
-    for (const n of liveCapture(P02, 120_000, 'presence')) await post(`${server.url}/webhook`, n)
-    const page = await open(server, '#/presence')
-    await page.getByTestId('presence-lane').first().waitFor({ timeout: 5_000 })
-    assert.ok((await page.getByTestId('presence-lane').count()) >= 1)
+    const call = liveCapture(P02, 120_000, 'presence')
+    for (const n of [...call, ...liveCapture(P09, 300_000, 'presence9')]) await post(`${server.url}/webhook`, n)
+    // 133165004 (capture 09) has presence and no call: added by hand, as a user types it in
+    const page = await open(server, '#/presence?ext=133165004')
+    const withPresence = page.locator('[data-testid="presence-lane"][data-extension="133165004"]')
+    await withPresence.locator('.seg').first().waitFor({ timeout: 5_000 })
+    assert.match(await withPresence.innerText(), /Ringing|NoCall/)
+    const withCall = page.locator('[data-testid="presence-lane"][data-extension="809646016"]')
+    await withCall
+      .locator(`a[href*="${sessionIdOf(call[0] ?? '{}')}"]`)
+      .first()
+      .waitFor({ timeout: 5_000 })
     await shot(page, 'presence')
     await page.goto(`${server.url}/#/stats`)
     await page.getByTestId('stats-table').waitFor()

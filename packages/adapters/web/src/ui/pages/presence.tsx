@@ -105,19 +105,25 @@ export const PresencePage = ({ route }: { route: Route }) => {
       ].sort()
       const result = await Promise.all(
         ids.map(async (id): Promise<Lanes> => {
-          try {
-            const [presence, sessions] = await Promise.all([
-              api<PresenceTimeline>(`/extensions/${encodeURIComponent(id)}/presence`, { from, to }),
-              api<SessionSummary[]>('/sessions', { extension: id, limit: 1000 })
-            ])
-            const calls = sessions.filter((s) => {
-              const a = s.startedAt ? Date.parse(s.startedAt) : NaN
-              const b = s.endedAt ? Date.parse(s.endedAt) : now
-              return a < end && b > start
-            })
-            return { extensionId: id, intervals: presence.intervals, calls }
-          } catch (e) {
-            return { extensionId: id, intervals: [], calls: [], error: e instanceof Error ? e.message : String(e) }
+          // The calls and the presence are asked for separately: an extension with calls but no presence known
+          // (a 404) still shows its calls, and the lane says what is missing.
+          const [presence, sessions] = await Promise.allSettled([
+            api<PresenceTimeline>(`/extensions/${encodeURIComponent(id)}/presence`, { from, to }),
+            api<SessionSummary[]>('/sessions', { extension: id, limit: 1000 })
+          ])
+          const calls = (sessions.status === 'fulfilled' ? sessions.value : []).filter((s) => {
+            const a = s.startedAt ? Date.parse(s.startedAt) : NaN
+            const b = s.endedAt ? Date.parse(s.endedAt) : now
+            return a < end && b > start
+          })
+          const problems = [presence, sessions].flatMap((r) =>
+            r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []
+          )
+          return {
+            extensionId: id,
+            intervals: presence.status === 'fulfilled' ? presence.value.intervals : [],
+            calls,
+            ...(problems.length > 0 ? { error: problems.join('; ') } : {})
           }
         })
       )

@@ -40,7 +40,7 @@ const loadThresholds = (): Thresholds => {
 }
 
 type Level = 'ok' | 'amber' | 'red'
-const LEVEL_LABEL: Record<Level, string> = { ok: '✔ OK', amber: '▲ Warning', red: '⛔ Alert' }
+const LEVEL_LABEL: Record<Level, string> = { ok: '✔ OK', amber: '▲ Warning', red: '✖ Alert' }
 const worst = (...levels: Level[]): Level =>
   levels.includes('red') ? 'red' : levels.includes('amber') ? 'amber' : 'ok'
 const above = (v: number, amber: number, red: number): Level => (v >= red ? 'red' : v >= amber ? 'amber' : 'ok')
@@ -183,7 +183,7 @@ export const QueuesPage = () => {
       <div class="page-head">
         <h1>Queues</h1>
         <button type="button" onClick={toggleFull} aria-pressed={full}>
-          {full ? 'Exit full screen' : '⛶ Full screen'}
+          {full ? 'Exit full screen' : 'Full screen'}
         </button>
       </div>
       {error !== null && <p class="error">Cannot load the queues: {error}</p>}
