@@ -203,6 +203,31 @@ test('a reconciliation with endAt (the call went silent long before it was asked
   assert.ok(state.parties.every((p) => p.endedBy === 'reconciliation' && p.history.at(-1)?.at === t(20)))
 })
 
+test('a session ends at its latest end: a caller hanging up after presence closed the agent ends it then', () => {
+  const hangUp = body(6, 60, party('caller', { code: 'Disconnected' }, { direction: 'Outbound' }))
+  const state = evolveSessionWith(
+    foldSession(SESSION, [...stuckAnswered, hangUp]),
+    [],
+    endsOf(presenceFinal('101', 50, 'agent'))
+  )
+  assert.equal(
+    state.parties.map((p) => [p.id, p.endedBy, p.history.at(-1)?.at]),
+    [
+      ['agent', 'presence', t(50)],
+      ['caller', 'event', t(60)]
+    ]
+  )
+  assert.equal([state.status, state.endedAt], ['ended', t(60)])
+  // the other way round: the end fact is the latest
+  const early = body(6, 40, party('caller', { code: 'Disconnected' }, { direction: 'Outbound' }))
+  const other = evolveSessionWith(
+    foldSession(SESSION, [...stuckAnswered, early]),
+    [],
+    endsOf(presenceFinal('101', 50, 'agent'))
+  )
+  assert.equal(other.endedAt, t(50))
+})
+
 test('a presence end for another extension or session changes nothing', () => {
   const base = foldSession(SESSION, stuckAnswered)
   assert.equal(evolveSessionWith(base, [], endsOf(presenceFinal('999', 100, null))).status, 'active')

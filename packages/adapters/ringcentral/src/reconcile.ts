@@ -120,7 +120,14 @@ export const startReconciler = (options: ReconcilerOptions): Reconciler => {
     checkedAt.set(id, now())
     const { status, body } = answer.right
     if (status !== 404) {
-      if (status >= 300) log.warn({ telephonySessionId: id, status }, 'reconciliation: unexpected answer')
+      if (status >= 300) {
+        // A refusal (403: the app lacks a scope such as CallControl) stops the round and shows in /health's alerts.
+        lastError = `RingCentral answered ${status} to the telephony session check (${String(
+          (body !== null && typeof body === 'object' && Reflect.get(body, 'errorCode')) || 'no error code'
+        )}): check the app's scopes`
+        log.warn({ telephonySessionId: id, status }, 'reconciliation: unexpected answer')
+        return 'stop'
+      }
       return 'continue'
     }
     const endAt = endOf(asked, lastEventAt)

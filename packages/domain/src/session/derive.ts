@@ -72,7 +72,13 @@ const endTime = (parties: ReadonlyArray<PartyState>, ends: ReadonlyArray<EndFact
     return last === null ? [] : [last]
   })
   const later = (e: HistoryEntry, best: HistoryEntry): boolean => {
-    if ((e.source !== undefined) !== (best.source !== undefined)) return e.source !== undefined
+    // An end from presence or reconciliation against a party's own last event: the later instant, so a session
+    // whose last party hung up after another party was closed by an end fact ends at that hang-up.
+    if ((e.source !== undefined) !== (best.source !== undefined)) {
+      const a = instant(e.at) ?? 0
+      const b = instant(best.at) ?? 0
+      return a !== b ? a > b : e.source !== undefined
+    }
     if (e.source !== undefined) return (instant(e.at) ?? 0) > (instant(best.at) ?? 0)
     return e.sequence > best.sequence || (e.sequence === best.sequence && e.at > best.at)
   }

@@ -37,8 +37,9 @@ import { parseStoredState } from './stored-state.js'
  * Bump when the session fold or the rows derived from it change.
  * 2: `rm_sessions.state` holds the header and facts only (the rest is derived when read).
  * 3: end facts from presence, talk from the connection, not-picked-up / routed outcomes, queue and park fields.
+ * 4: reconciliation ends; a session ends at the latest instant of its parties' ends, own events and end facts alike.
  */
-export const SESSIONS_VERSION = 3
+export const SESSIONS_VERSION = 4
 
 interface Entry {
   readonly state: SessionState
