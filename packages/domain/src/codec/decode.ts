@@ -85,7 +85,38 @@ const validateContent = (kind: NotificationKind, body: unknown, c: t.Context): t
   }
 }
 
+/**
+ * How deeply arrays and objects may nest in one notification, the transport wrapper included. Real notifications
+ * nest fewer than 10 levels (envelope, body, parties, party, status, peerId). Anything deeper is refused here, at
+ * the boundary: the steps after decode (content hash, canonical JSON, JSON.stringify, the folds) recurse over the
+ * value, and a few thousand levels (a 20 KB body) overflowed the stack there, so one such webhook body failed its
+ * whole group commit with 503 and an import stopped (the hostile-input campaign, tests/chaos).
+ */
+export const MAX_NESTING = 100
+
+/** Whether `value` nests containers more than `limit` levels deep. Recursion never goes deeper than `limit`. */
+const nestedDeeperThan = (value: unknown, limit: number): boolean => {
+  if (typeof value !== 'object' || value === null) return false
+  if (limit === 0) return true
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestedDeeperThan(value[i], limit - 1)) return true
+    return false
+  }
+  if (!isRecord(value)) return false
+  for (const key in value) {
+    const member = value[key]
+    if (typeof member === 'object' && member !== null && nestedDeeperThan(member, limit - 1)) return true
+  }
+  return false
+}
+
+const TOO_DEEP: DecodeFailure = {
+  _tag: 'DecodeFailure',
+  problems: [{ path: '(root)', reason: `nested deeper than ${MAX_NESTING} levels of arrays and objects` }]
+}
+
 export const decode = (input: unknown): E.Either<DecodeFailure, Decoded> => {
+  if (nestedDeeperThan(input, MAX_NESTING)) return E.left(TOO_DEEP)
   const { transport, envelope } = unwrap(input)
   const root: t.Context = [{ key: '', type: Envelope, actual: envelope }]
   const head = Envelope.validate(envelope, root)
