@@ -33,6 +33,7 @@ import { buildServer, type CallstateServer, type ServerConfig, type WebhookCommi
 import { startConnector, type Connector } from '@callstate/ringcentral'
 import { webRoot } from '@callstate/web'
 import { receiveThrough, webhookStateFile, type RingCentralSetup } from './ringcentral.js'
+import { checkLogAtStart, describeRecovery, recoverReadModelsAtStart } from './integrity.js'
 
 export interface ServeOptions extends ServerConfig {
   readonly host: string
@@ -74,6 +75,17 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const warn = options.warn ?? ((line: string) => process.stderr.write(`callstate serve: warning: ${line}\n`))
   const now = options.now ?? (() => new Date())
 
+  // A damaged embedded log is refused, not served (integrity.ts); a damaged read-model file is rebuilt below.
+  if (options.esdb === undefined) {
+    const logChecked = checkLogAtStart(options.dataDir)
+    if (E.isLeft(logChecked))
+      return E.left({
+        _tag: 'StoreFailed',
+        failure: { _tag: 'Unavailable', cause: logChecked.left },
+        message: `cannot open the store: ${logChecked.left}`
+      })
+  }
+
   // Durability full: a 200 means the notification survived a crash or power loss.
   const opened = await openStore({
     dataDir: options.dataDir,
@@ -91,6 +103,11 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
   const store = opened.right
 
   // Read models are local to this node (readmodels.db in the data directory), whichever store holds the log.
+  const recovered = describeRecovery(await recoverReadModelsAtStart(store, options.dataDir))
+  if (recovered !== undefined) {
+    logger.warn(recovered)
+    warn(recovered)
+  }
   const readModelsOpened = openReadModels({ dataDir: options.dataDir })
   if (E.isLeft(readModelsOpened)) {
     await store.close()

@@ -1,4 +1,11 @@
 export * from './open-readmodels.js'
+export {
+  checkReadModels,
+  recoverReadModels,
+  setAsideReadModels,
+  type ReadModelsHealth,
+  type ReadModelsRecovery
+} from './health.js'
 export { ReadModelCorrupt } from './rows.js'
 export {
   rebuildInParallel,

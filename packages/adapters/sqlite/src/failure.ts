@@ -6,9 +6,17 @@ import Database from 'better-sqlite3'
 import * as E from 'fp-ts/lib/Either.js'
 import { describeError, type StoreFailure } from '@callstate/projections'
 
+/** What to do about the driver errors an operator can act on, said after SQLite's own words. */
+const HINTS: Readonly<Record<string, string>> = {
+  SQLITE_FULL: 'the disk is full: free space in the data directory; nothing of this operation was stored',
+  SQLITE_CORRUPT: 'the file is damaged: run `callstate doctor`',
+  SQLITE_NOTADB: 'the file is damaged: run `callstate doctor`'
+}
+
 const describe = (error: unknown): string => {
-  if (error instanceof Database.SqliteError) return `${error.code}: ${error.message}`
-  return describeError(error)
+  if (!(error instanceof Database.SqliteError)) return describeError(error)
+  const hint = HINTS[error.code.split('_').slice(0, 2).join('_')]
+  return `${error.code}: ${error.message}${hint !== undefined ? ` (${hint})` : ''}`
 }
 
 /**

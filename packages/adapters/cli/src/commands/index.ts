@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander'
 import * as audit from './audit.js'
+import * as backup from './backup.js'
 import * as connect from './connect.js'
+import * as doctor from './doctor.js'
 import * as exportCommand from './export.js'
 import * as importCommand from './import.js'
 import * as log from './log.js'
@@ -22,7 +24,9 @@ import * as subscription from './subscription.js'
 
 export const registerAll = (program: Command): void => {
   audit.register(program)
+  backup.register(program)
   connect.register(program)
+  doctor.register(program)
   exportCommand.register(program)
   importCommand.register(program)
   log.register(program)

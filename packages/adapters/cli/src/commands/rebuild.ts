@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import cliProgress from 'cli-progress'
 import { failure, nonNegativeInt, out, usage, withStore, type CliFailure } from '../run.js'
 import { describeRunnerFailure, useReadModels } from '../cli-support.js'
+import { describeRecovery, recoverReadModelsAtStart } from '../integrity.js'
 import { MAX_REBUILD_WORKERS, PARALLEL_REBUILD_FROM, rebuildReadModels } from '@callstate/readmodels'
 
 /** `--workers`: absent (the default for the log's size), or 1 to MAX_REBUILD_WORKERS. */
@@ -44,8 +45,11 @@ Examples:
   $ callstate rebuild --json | jq .digest`
     )
     .action((opts: { workers?: unknown }, cmd: Command) =>
-      withStore(cmd, (store, options) =>
-        useReadModels(options, async (readModels) => {
+      withStore(cmd, async (store, options) => {
+        // A damaged read-model file (or one ahead of the log) is set aside first, and rebuilt from the log below.
+        const recovered = describeRecovery(await recoverReadModelsAtStart(store, options.dataDir))
+        if (recovered !== undefined) process.stderr.write(`callstate: warning: ${recovered}\n`)
+        return useReadModels(options, async (readModels) => {
           const workers = workerCount(opts.workers)
           if (E.isLeft(workers)) return workers
           const bar =
@@ -77,6 +81,6 @@ Examples:
             process.stderr.write(`callstate: warning: ${undecodable} event(s) no longer decode and were skipped\n`)
           return E.right(undefined)
         })
-      )
+      })
     )
 }
