@@ -19,6 +19,38 @@ export const DEFAULTS = {
   logLevel: 'info'
 } as const
 
+/**
+ * Bounds on what one client can hold (docs/server.md, "Limits and timeouts"). Every phase of a connection has
+ * one: receiving the headers, receiving the whole request, sitting idle between requests, not reading an
+ * answer, not reading the feed. Milliseconds unless said otherwise.
+ */
+export interface ClientLimits {
+  /** The request line and headers must arrive within this (slow-header clients are answered 408 and closed). */
+  readonly headersTimeoutMs: number
+  /** The whole request (headers and body) must arrive within this (slow-body clients: 408 and closed). */
+  readonly requestTimeoutMs: number
+  /** A kept-alive connection with no request for this long is closed. */
+  readonly keepAliveTimeoutMs: number
+  /** A connection with no byte read or written for this long is closed (an answer nobody reads). */
+  readonly idleTimeoutMs: number
+  /** How often the server looks for connections past the headers and request timeouts. */
+  readonly checkIntervalMs: number
+  /** A `/feed` client whose socket has not drained for this long is dropped (it resumes with Last-Event-ID). */
+  readonly feedStallMs: number
+  /** After a 413, up to this many more body bytes are read and discarded, so the client sees the answer. */
+  readonly discardBytes: number
+}
+
+export const CLIENT_LIMITS: ClientLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 72_000,
+  idleTimeoutMs: 120_000,
+  checkIntervalMs: 1_000,
+  feedStallMs: 30_000,
+  discardBytes: 64 * 1024 * 1024
+}
+
 export interface ServeFlags {
   readonly host: string
   readonly port: number

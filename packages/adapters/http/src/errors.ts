@@ -4,6 +4,7 @@
  * large, malformed requests) onto it, so a client never sees two shapes.
  */
 import type { FastifyError, FastifyInstance } from 'fastify'
+import { discardRestOfBody } from './discard.js'
 
 export interface ApiError {
   readonly error: string
@@ -47,6 +48,8 @@ const codeFor = (status: number): string => {
 export interface ErrorHooks {
   /** Told about a body over the limit before the 413 goes out (metrics and the log line). */
   readonly onTooLarge: (url: string) => void
+  /** How many more body bytes are read and discarded after a 413 (./discard.ts). */
+  readonly discardBytes: number
 }
 
 export const installErrorHandlers = (app: FastifyInstance, hooks: ErrorHooks): void => {
@@ -56,7 +59,10 @@ export const installErrorHandlers = (app: FastifyInstance, hooks: ErrorHooks): v
       return reply.code(400).send(apiError('bad-request', error.message))
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') hooks.onTooLarge(request.url)
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      hooks.onTooLarge(request.url)
+      discardRestOfBody(request, reply, hooks.discardBytes)
+    }
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     // A 500 says nothing of the internals to the client; the log line above has the cause.
     const message = status >= 500 ? 'internal error (see the server log)' : error.message

@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import swagger from '@fastify/swagger'
 import type { EventStore, ReadModelStore } from '@callstate/projections'
 import { bearerToken, tokenMatches } from './auth.js'
+import { CLIENT_LIMITS, type ClientLimits } from './config.js'
 import { ApiErrorSchema, apiError, installErrorHandlers } from './errors.js'
 import { requestLogLine } from './logging.js'
 import { connectionMetrics, type ConnectionProbe } from './connection.js'
@@ -38,6 +39,8 @@ export interface ServerConfig {
   readonly staleAfterMs: number
   /** The web UI's built files (`@callstate/web`'s `webRoot`), served at `/` and `/assets/*`; absent: no UI. */
   readonly uiRoot?: string
+  /** Timeouts and caps against slow, idle and stuck clients; each one left out is its `CLIENT_LIMITS` default. */
+  readonly limits?: Partial<ClientLimits>
 }
 
 export interface ServerDeps {
@@ -93,7 +96,18 @@ const installApiToken = (app: FastifyInstance, apiToken: string | undefined): vo
 }
 
 export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promise<CallstateServer> => {
+  const limits: ClientLimits = { ...CLIENT_LIMITS, ...config.limits }
   const app = Fastify({
+    // Slow, idle and stuck clients are closed after a bounded time (docs/server.md, "Limits and timeouts").
+    // Node checks the headers and request timeouts every `connectionsCheckingInterval` (30 s by default).
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs
+    },
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
     loggerInstance: deps.logger,
     // One line per request, written by the onResponse hook, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -118,7 +132,8 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     onTooLarge: (url) => {
       metrics.rejected.inc({ reason: 'too-large' })
       app.log.warn({ url, bodyLimit: config.bodyLimit }, 'request body over the limit, answered 413')
-    }
+    },
+    discardBytes: limits.discardBytes
   })
   installRequestObservation(app, metrics)
   installApiToken(app, config.apiToken)
@@ -169,7 +184,8 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
     readModels: deps.readModels,
     open: feeds,
     now: deps.now,
-    staleAfterMs: config.staleAfterMs
+    staleAfterMs: config.staleAfterMs,
+    stallMs: limits.feedStallMs
   })
   // Feeds never end by themselves; without this, closing the server would wait for every SSE client.
   app.addHook('preClose', async () => {

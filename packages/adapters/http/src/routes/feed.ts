@@ -4,32 +4,22 @@
  * with the `Last-Event-ID` header (what EventSource sends on reconnect; it wins over `?from=`) or `?from=`.
  * Without either, the feed starts at the current end of the log (live changes only); `?from=0` replays it all.
  *
+ * What an event says is worked out once per log position and shared by every client (./feed-texts.ts): with 200
+ * clients one session fold per event, not 200, so the feed does not take the event loop from the webhook.
+ *
  * Each client follows the log with its own store subscription, so a slow client only slows itself: the
- * subscription waits for the socket to drain before it delivers more. A comment line every 15 s keeps
+ * subscription waits for the socket to drain before it delivers more, so at most one event waits in memory
+ * beyond the socket's buffers. A client whose socket has not drained for `stallMs` (it stopped reading) is
+ * dropped: its connection is closed, and it resumes with Last-Event-ID. A comment line every 15 s keeps
  * proxies from closing an idle stream. At shutdown every feed is ended (server.ts preClose hook).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { FastifyInstance } from 'fastify'
-import {
-  closingEvents,
-  endsFor,
-  feedChangesOf,
-  feedEventOf,
-  streams,
-  telephonyBodyOf,
-  type EventStore,
-  type FeedEarlier,
-  type FeedEvent,
-  type ReadModelStore,
-  type StoredEvent,
-  type Subscription
-} from '@callstate/projections'
+import type { EventStore, ReadModelStore, Subscription } from '@callstate/projections'
 import { ApiErrorRef, apiError } from '../errors.js'
+import { feedTexts } from './feed-texts.js'
 
 const KEEPALIVE_MS = 15_000
-
-/** The SSE text of one event. */
-const sseText = (e: FeedEvent): string => `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`
 
 export interface FeedOptions {
   readonly store: EventStore
@@ -40,39 +30,15 @@ export interface FeedOptions {
   /** The clock: a live call's open spans are counted up to the moment its event is sent. */
   readonly now: () => Date
   readonly staleAfterMs: number
-}
-
-/**
- * What was stored about the session before `event` (a telephony event of it, or a presence event about it): its
- * telephony bodies, and the end facts of presence events with a lower position. Those are found through the read
- * model, so an end fact the projections have not applied yet is not counted until they have.
- */
-const earlierOf = async (
-  store: EventStore,
-  readModels: ReadModelStore,
-  telephonySessionId: string,
-  event: StoredEvent
-): Promise<E.Either<unknown, FeedEarlier>> => {
-  const stream = await store.readStream(streams.session(telephonySessionId))()
-  if (E.isLeft(stream)) return stream
-  const closing = await closingEvents(store, readModels, telephonySessionId)()
-  if (E.isLeft(closing)) return closing
-  return E.right({
-    bodies: stream.right.flatMap((e) => {
-      const body = e.position < event.position ? telephonyBodyOf(e) : undefined
-      return body === undefined ? [] : [body]
-    }),
-    // a reconciliation in the session's own stream, presence from the extensions' streams
-    ends: [...stream.right, ...closing.right]
-      .filter((e) => e.position < event.position)
-      .flatMap((e) => endsFor(e, telephonySessionId))
-  })
+  /** A client whose socket has not drained for this long is dropped. */
+  readonly stallMs: number
 }
 
 export const registerFeed = (
   app: FastifyInstance,
-  { store, readModels, open, now, staleAfterMs }: FeedOptions
+  { store, readModels, open, now, staleAfterMs, stallMs }: FeedOptions
 ): void => {
+  const texts = feedTexts({ store, readModels, now, staleAfterMs })
   app.get<{ Querystring: { from?: number } }>(
     '/feed',
     {
@@ -104,6 +70,14 @@ export const registerFeed = (
       }
     },
     async (request, reply) => {
+      // HEAD (fastify adds it to every GET): the headers of the stream, no stream. Without this, the hijacked
+      // stream below never sends its headers (a HEAD answer has no body to flush them) and the client hangs.
+      if (request.method === 'HEAD')
+        return reply
+          .code(200)
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .send()
       const lastEventId = request.headers['last-event-id']
       let from: number
       if (typeof lastEventId === 'string') from = Number(lastEventId)
@@ -125,22 +99,49 @@ export const registerFeed = (
       })
       res.write(`retry: 2000\n: callstate feed after position ${from}\n\n`)
 
-      const write = (text: string): Promise<void> =>
-        res.write(text) || res.destroyed ? Promise.resolve() : new Promise((r) => res.once('drain', () => r()))
-
       // `end` may run before the subscription exists (the client left at once), hence the holder.
       const holder: { subscription?: Subscription } = {}
-      const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS)
       let sent = 0
+      let stalled = false
       const end = (): void => {
         if (!open.has(end)) return
         clearInterval(keepalive)
         open.delete(end)
         // The route is hijacked, so the usual per-request line is not written: this is the feed's line.
-        request.log.info({ from, sent, remoteAddress: request.ip }, 'feed: client disconnected')
+        request.log.info({ from, sent, remoteAddress: request.ip, stalled }, 'feed: client disconnected')
         void holder.subscription?.close()
-        if (!res.writableEnded) res.end()
+        // A stalled socket would never flush what `end` writes: it is closed instead.
+        if (stalled) res.destroy()
+        else if (!res.writableEnded) res.end()
       }
+
+      /** Resolves once the socket took `text` (or drained after it); drops the client if it does not drain in time. */
+      const write = (text: string): Promise<void> => {
+        if (res.write(text) || res.destroyed) return Promise.resolve()
+        return new Promise((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer)
+            res.off('drain', done)
+            res.off('close', done)
+            resolve()
+          }
+          const timer = setTimeout(() => {
+            stalled = true
+            request.log.warn(
+              { from, sent, buffered: res.writableLength, stallMs, remoteAddress: request.ip },
+              'feed: client stopped reading; dropped (it may resume with Last-Event-ID)'
+            )
+            end()
+            done()
+          }, stallMs)
+          res.once('drain', done)
+          res.once('close', done)
+        })
+      }
+      // No keepalive onto a socket that is already backed up: the stall timer decides about that client.
+      const keepalive = setInterval(() => {
+        if (!res.writableNeedDrain && !res.destroyed) res.write(': keepalive\n\n')
+      }, KEEPALIVE_MS)
       open.add(end)
       res.on('close', end)
 
@@ -148,19 +149,15 @@ export const registerFeed = (
         onEvents: async (events) => {
           for (const event of events) {
             if (res.destroyed) return
-            for (const change of feedChangesOf(event)) {
-              const id = 'body' in change ? change.body.telephonySessionId : change.telephonySessionId
-              const earlier = await earlierOf(store, readModels, id, event)
-              if (E.isLeft(earlier)) {
-                request.log.error({ failure: earlier.left }, 'feed: cannot read the session stream; ending the feed')
-                end()
-                return
-              }
-              const feedEvent = feedEventOf(event, change, earlier.right, { now: now().toISOString(), staleAfterMs })
-              if (feedEvent !== undefined) {
-                sent++
-                await write(sseText(feedEvent))
-              }
+            const worked = await texts.of(event)
+            if (E.isLeft(worked)) {
+              request.log.error({ failure: worked.left }, 'feed: cannot read the session stream; ending the feed')
+              end()
+              return
+            }
+            for (const text of worked.right) {
+              sent++
+              await write(text)
             }
           }
         },
