@@ -43,10 +43,13 @@ const only = new Set(options.only)
 log(`bench: ${options.size.toLocaleString('en-US')} notifications; ${[...only].join(', ')}`)
 log(`bench: ${describeMachine(m)}`)
 
-const dataset = await ensureDataset(options.work, options.size, log)
-log(
-  `bench: dataset ${dataset.file} (${(dataset.bytes / 2 ** 20).toFixed(0)} MB${dataset.generated ? `, generated in ${dataset.seconds.toFixed(0)} s` : ', reused'})`
-)
+// The feed benchmark makes its own live calls: a run of it alone needs no dataset.
+const needsDataset = [...only].some((b) => b !== 'feed')
+const dataset = needsDataset ? await ensureDataset(options.work, options.size, log) : undefined
+if (dataset !== undefined)
+  log(
+    `bench: dataset ${dataset.file} (${(dataset.bytes / 2 ** 20).toFixed(0)} MB${dataset.generated ? `, generated in ${dataset.seconds.toFixed(0)} s` : ', reused'})`
+  )
 
 const results = {}
 const storeDir = path.join(options.work, `store-${options.size}`)
@@ -96,6 +99,16 @@ if (only.has('webhook')) {
   ]
   await step('webhook', () => runWorker('webhook', args))
 }
+if (only.has('feed')) {
+  const args = [
+    path.join(options.work, 'feed-store'),
+    options.feedClients,
+    options.feedCalls,
+    options.feedRate,
+    options.feedSeconds
+  ]
+  await step('feed', () => runWorker('feed', args))
+}
 if (only.has('peer')) {
   await step('peer', async () => {
     log('bench: installing the peer into bench/.peer (once; sqlite3 builds from source)')
@@ -118,7 +131,14 @@ const notes = [
           'on the same 2 cores as the server.'
       ]
     : []),
-  ...(options.size !== 1_000_000
+  ...(only.has('feed')
+    ? [
+        `Feed load: ${options.feedClients} GET /feed clients (node:http, in the bench process) and the board in headless ` +
+          `Chromium, ${options.feedCalls} calls in progress, ${options.feedRate} notifications/s for ${options.feedSeconds} s, ` +
+          'all on the same cores as the server. The feed targets are stated for 200 clients.'
+      ]
+    : []),
+  ...(needsDataset && options.size !== 1_000_000
     ? [`Targets are stated for 1,000,000 notifications; this run used ${options.size.toLocaleString('en-US')}.`]
     : [])
 ]

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { DEFAULT_REPORT, DEFAULT_WORK_DIR } from './paths.mjs'
 
-export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'webhook', 'peer']
+export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'webhook', 'feed', 'peer']
 
 export const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench: everything at 1,000,000 notifications)
 
@@ -13,6 +13,10 @@ export const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench: ever
   --no-peer            skip the peer (no install)
   --webhook-seconds <s>      duration of the webhook load (default 20)
   --webhook-connections <c>  concurrent connections of the load generator (default 50)
+  --feed-seconds <s>   duration of the feed load (default 60)
+  --feed-clients <n>   concurrent GET /feed clients (default 200)
+  --feed-calls <n>     calls in progress when the feed load starts (default 500)
+  --feed-rate <n>      notifications/s posted during the feed load (default 50)
   --work <dir>         scratch directory: dataset, stores (default bench/.work)
   --out <file>         report to append to (default BENCHMARKS.md)
   --help`
@@ -34,6 +38,10 @@ export const parseArgs = (argv) => {
     peerSeconds: 60,
     webhookSeconds: 20,
     webhookConnections: 50,
+    feedSeconds: 60,
+    feedClients: 200,
+    feedCalls: 500,
+    feedRate: 50,
     work: DEFAULT_WORK_DIR,
     out: DEFAULT_REPORT,
     help: false
@@ -74,6 +82,18 @@ export const parseArgs = (argv) => {
         break
       case '--webhook-connections':
         o.webhookConnections = positiveInt(arg, value())
+        break
+      case '--feed-seconds':
+        o.feedSeconds = positiveInt(arg, value())
+        break
+      case '--feed-clients':
+        o.feedClients = positiveInt(arg, value())
+        break
+      case '--feed-calls':
+        o.feedCalls = positiveInt(arg, value())
+        break
+      case '--feed-rate':
+        o.feedRate = positiveInt(arg, value())
         break
       case '--work':
         o.work = path.resolve(value())

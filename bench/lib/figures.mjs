@@ -1,5 +1,6 @@
 /** The figures of each benchmark as rows {benchmark, figure, value}: printed, and written to BENCHMARKS.md. */
-import { fmtInt, fmtMb, fmtMs, fmtRatio } from './stats.mjs'
+import { fmtInt, fmtMb, fmtMs, fmtRatio, mb } from './stats.mjs'
+import { GROWTH_LIMIT, boardGrowing } from './targets.mjs'
 
 const writes = (bytes, n) =>
   bytes === undefined ? 'n/a' : `${fmtMb(bytes)} (${fmtInt(bytes / Math.max(1, n))} bytes per event)`
@@ -90,6 +91,66 @@ const webhookRows = (r) => [
   ['server peak RSS', fmtMb(r.serverPeakRss)]
 ]
 
+const fmtHeap = (bytes) => `${mb(bytes).toFixed(1)} MB`
+/** A feed latency: null is a percentile that fell on an event not delivered before the drain ended. */
+const fmtFeedMs = (ms) => (ms === null ? 'not delivered' : `${fmtMs(ms)} ms`)
+
+const feedRows = (r) => {
+  const start = r.rssSamples[0]?.rss
+  const growth = start ? r.rssAtEnd / start : undefined
+  const b = r.browser
+  return [
+    [
+      'load',
+      `${r.clients} clients, ${fmtInt(r.activeAtStart)} calls in progress (brought by ${fmtInt(r.warmup)} notifications), ` +
+        `${fmtInt(r.sent)} notifications at ${r.rate}/s; ${fmtInt(r.activeAtEnd)} calls in progress at the end`
+    ],
+    [
+      'notifications/s',
+      `${fmtInt(r.perSecond)}/s (${fmtInt(r.acknowledged)} answered 200 in ${r.seconds.toFixed(1)} s; answers ` +
+        `${Object.entries(r.statuses)
+          .map(([s, n]) => `${s}: ${fmtInt(n)}`)
+          .join(', ')})`
+    ],
+    [
+      'delivery latency (200 answer -> event at a client)',
+      `p50 ${fmtFeedMs(r.p50)}, p99 ${fmtFeedMs(r.p99)}, max ${fmtFeedMs(r.max)} (n=${fmtInt(r.deliveries)} delivered)`
+    ],
+    [
+      'events missed',
+      `${fmtInt(r.missed)} of ${fmtInt(r.events * r.clients)} (${fmtInt(r.events)} events x ${r.clients} clients; ` +
+        `unexpected ${fmtInt(r.unexpected)}, streams cut ${r.clientsClosedEarly}; ${r.clientsDrained} clients had the ` +
+        `last event ${r.drainSeconds.toFixed(1)} s after the load)`
+    ],
+    [
+      'server RSS during the load',
+      `${r.rssSamples.map((s) => `${s.at}%: ${s.rss === undefined ? 'n/a' : fmtMb(s.rss)}`).join(', ')}; ` +
+        `after the drain ${fmtMb(r.rssAtEnd)} (${growth === undefined ? 'n/a' : `${fmtRatio(growth)}: ${growth > GROWTH_LIMIT ? 'grew' : 'bounded'}`})`
+    ],
+    ['server peak RSS', fmtMb(r.serverPeakRss)],
+    ...(b.skipped !== undefined
+      ? [['board', b.skipped]]
+      : [
+          [
+            'board: events read by the page (200 answer -> page)',
+            `p50 ${fmtMs(b.p50)} ms, p99 ${fmtMs(b.p99)} ms, max ${fmtMs(b.max)} ms (n=${fmtInt(b.events)} read)`
+          ],
+          [
+            'board: lag behind the log',
+            `largest ${fmtInt(b.maxLagPositions)} notifications / ${fmtMs(b.maxLagMs)} ms over ${b.probes} probes; mean ` +
+              `${fmtMs(b.firstThirdLagMs)} ms first third, ${fmtMs(b.lastThirdLagMs)} ms last third ` +
+              `(growing: ${boardGrowing(b) ? 'YES' : 'no'}); has the last event: ${b.caughtUp ? 'yes' : 'NO'}; ` +
+              `a feed client's largest lag ${fmtMs(b.maxClientLagMs)} ms`
+          ],
+          [
+            'board: live rows vs GET /calls/active',
+            `largest difference ${fmtInt(b.maxRowDiff)} (${fmtInt(b.rowsAtStart)} rows at the start)`
+          ],
+          ['board: JS heap after GC', `start ${fmtHeap(b.heapAtStart)}, end ${fmtHeap(b.heapAtEnd)}`]
+        ])
+  ]
+}
+
 const peerRows = (r, imp) => [
   ['peer', r.peer],
   [
@@ -115,6 +176,7 @@ export const figureRows = (results) => {
   add('rebuild', results.rebuild, rebuildRows)
   add('queries', results.queries, queryRows)
   add('webhook', results.webhook, webhookRows)
+  add('feed', results.feed, feedRows)
   add('peer', results.peer, (r) => peerRows(r, ok('import')))
   return rows
 }

@@ -9,6 +9,18 @@ const MB = 2 ** 20
 /** "Memory does not grow with the log": RSS when the whole log is done within this factor of RSS at 25%. */
 export const GROWTH_LIMIT = 1.25
 
+/** Feed delivery p99 target, ms (with 200 clients). */
+export const FEED_P99_MS = 250
+
+/**
+ * "The board keeps up": it has the last event once the load stops (drained within the worker's limit), and its lag
+ * behind the log (the age of the oldest notification answered 200 that the page has not read) is not growing: the
+ * mean lag of the last third of the probes is at most twice that of the first third plus 250 ms (a backlog that
+ * builds up grows by seconds over a run; jitter does not).
+ */
+export const boardGrowing = (b) => b.lastThirdLagMs > 2 * b.firstThirdLagMs + 250
+export const boardKeepsUp = (b) => b.caughtUp === true && !boardGrowing(b)
+
 const judge = (ok) => (ok ? 'met' : 'NOT met')
 const notRun = (target) => ({ target, figure: 'n/a', status: 'not run' })
 
@@ -82,6 +94,36 @@ export const evaluateTargets = (results) => {
       status: judge(wh.result.p99 < 20)
     })
   } else rows.push(notRun('webhook >= 5,000 durable notifications/s'), notRun('webhook p99 < 20 ms'))
+  const feed = results.feed
+  if (feed?.ok) {
+    const f = feed.result
+    rows.push({
+      target: `feed p99 delivery < ${FEED_P99_MS} ms with 200 clients`,
+      figure: `${f.p99 === null ? 'not delivered' : `${fmtMs(f.p99)} ms`} (${f.clients} clients)`,
+      status: judge(typeof f.p99 === 'number' && f.p99 < FEED_P99_MS)
+    })
+    rows.push({
+      target: 'feed: 0 events missed',
+      figure: `${fmtInt(f.missed)} missed`,
+      status: judge(f.missed === 0 && f.deliveries > 0)
+    })
+    rows.push(
+      f.browser.skipped !== undefined
+        ? { target: 'board keeps up with the feed (lag not growing)', figure: f.browser.skipped, status: 'not run' }
+        : {
+            target: 'board keeps up with the feed (lag not growing)',
+            figure:
+              `lag ${fmtMs(f.browser.firstThirdLagMs)} ms -> ${fmtMs(f.browser.lastThirdLagMs)} ms (first/last third), ` +
+              `caught up: ${f.browser.caughtUp ? 'yes' : 'NO'}`,
+            status: judge(boardKeepsUp(f.browser))
+          }
+    )
+  } else
+    rows.push(
+      notRun(`feed p99 delivery < ${FEED_P99_MS} ms with 200 clients`),
+      notRun('feed: 0 events missed'),
+      notRun('board keeps up with the feed (lag not growing)')
+    )
   const q = results.queries
   rows.push(
     q?.ok
