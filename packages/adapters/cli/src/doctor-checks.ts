@@ -10,70 +10,9 @@ import { describeStoreFailure } from '@callstate/projections'
 import { openEsdbStore } from '@callstate/esdb'
 import { checkpointWal, fileSize, inspectSqliteFile, readableEvents, summarizeLog } from '@callstate/sqlite'
 import { checkReadModels, readModelsPath } from '@callstate/readmodels'
-import {
-  credentialsFromEnv,
-  describeRcFailure,
-  listSubscriptions,
-  openPlatform,
-  type SubscriptionInfo
-} from '@callstate/ringcentral'
-import { webhookStateFile } from './ringcentral.js'
-
-export type CheckStatus = 'ok' | 'warn' | 'fail'
-
-export interface CheckResult {
-  readonly check: string
-  readonly status: CheckStatus
-  /** What was seen, one line. */
-  readonly detail: string
-  /** What to do about it (absent when ok). */
-  readonly action?: string
-  /** The numbers behind the detail (for --json). */
-  readonly figures?: Readonly<Record<string, number | string | boolean | null>>
-}
-
-export interface DoctorOptions {
-  readonly dataDir: string
-  readonly esdb?: string
-  /** `integrity_check` instead of `quick_check` (also checks every index; about 3 times slower). */
-  readonly full: boolean
-  /** Projection lag (events) above which the read models are a warning. */
-  readonly maxLag: number
-  /** WAL size (bytes) above which a warning says to checkpoint. */
-  readonly maxWalBytes: number
-  /** Checkpoint (and truncate) the WAL files before measuring them. */
-  readonly checkpoint: boolean
-  /** Time bound of each network check (EventStoreDB, RingCentral). */
-  readonly timeoutMs: number
-  readonly env: NodeJS.ProcessEnv
-}
-
-const MiB = 1024 * 1024
-const size = (bytes: number): string =>
-  bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`
-
-const result = (
-  check: string,
-  status: CheckStatus,
-  detail: string,
-  action?: string,
-  figures?: CheckResult['figures']
-): CheckResult => ({
-  check,
-  status,
-  detail,
-  ...(action !== undefined ? { action } : {}),
-  ...(figures !== undefined ? { figures } : {})
-})
-
-/** Resolves to `late` when `work` takes longer than `ms`. */
-const within = <A>(ms: number, work: Promise<A>, late: A): Promise<A> => {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([
-    work.finally(() => clearTimeout(timer)),
-    new Promise<A>((resolve) => (timer = setTimeout(() => resolve(late), ms)))
-  ])
-}
+import { checkRingCentral } from './doctor-ringcentral.js'
+import { result, size, within, type CheckResult, type DoctorOptions } from './doctor-result.js'
+export type { CheckResult, CheckStatus, DoctorOptions } from './doctor-result.js'
 
 /** The embedded log: SQLite's check, then its head and event count; a damaged log says what can still be read. */
 export const checkLog = (o: DoctorOptions): { result: CheckResult; head: number | undefined } => {
@@ -247,85 +186,6 @@ export const checkWal = (o: DoctorOptions, esdb: boolean): CheckResult => {
         figures
       )
     : result('wal', 'ok', detail, undefined, figures)
-}
-
-const describeSubscription = (s: SubscriptionInfo): string =>
-  `${s.id} ${s.status} ${s.transport ?? ''}${s.address !== null ? ` to ${s.address}` : ''}, expires ${s.expirationTime ?? 'never'}`
-
-/** The RingCentral subscription, when credentials are in the environment (optional; bounded in time). */
-export const checkRingCentral = async (o: DoctorOptions): Promise<CheckResult | undefined> => {
-  const credentials = credentialsFromEnv(o.env)
-  if (E.isLeft(credentials))
-    return result('ringcentral', 'fail', credentials.left.message, 'fix the RINGCENTRAL_* variables')
-  if (credentials.right === undefined) return undefined
-  const platform = openPlatform(credentials.right)
-  const work = async (): Promise<CheckResult> => {
-    const login = await platform.login()
-    if (E.isLeft(login))
-      return result(
-        'ringcentral',
-        'fail',
-        `login: ${describeRcFailure(login.left)}`,
-        'check the RINGCENTRAL_* credentials'
-      )
-    const listed = await listSubscriptions(platform)
-    if (E.isLeft(listed))
-      return result(
-        'ringcentral',
-        'fail',
-        `cannot list subscriptions: ${listed.left._tag === 'Refused' ? `${listed.left.status} ${listed.left.message}` : describeRcFailure(listed.left)}`,
-        'check the app permissions (WebhookSubscriptions)'
-      )
-    const active = listed.right.filter((s) => s.status === 'Active')
-    // serve --public-url keeps its webhook subscription id in the data directory: that one must be active.
-    let kept: string | undefined
-    try {
-      const state: unknown = JSON.parse(fs.readFileSync(webhookStateFile(o.dataDir), 'utf8'))
-      const id = typeof state === 'object' && state !== null ? Reflect.get(state, 'id') : undefined
-      kept = typeof id === 'string' ? id : undefined
-    } catch {
-      kept = undefined
-    }
-    const figures = { subscriptions: listed.right.length, active: active.length, kept: kept ?? null }
-    const list = listed.right.map(describeSubscription).join('; ')
-    if (kept !== undefined && !active.some((s) => s.id === kept))
-      return result(
-        'ringcentral',
-        'fail',
-        `the webhook subscription ${kept} kept in the data directory is not active (${list || 'no subscriptions'})`,
-        'restart serve --public-url (it creates a new one) or `callstate subscription create`',
-        figures
-      )
-    if (active.length === 0)
-      return result(
-        'ringcentral',
-        'warn',
-        `logged in; no active subscription (${list || 'none'})`,
-        'serve --public-url, `callstate connect`, or `callstate subscription create` make one',
-        figures
-      )
-    return result(
-      'ringcentral',
-      'ok',
-      `logged in; ${active.length} active: ${active.map(describeSubscription).join('; ')}`,
-      undefined,
-      figures
-    )
-  }
-  try {
-    return await within(
-      o.timeoutMs,
-      work(),
-      result(
-        'ringcentral',
-        'fail',
-        `RingCentral did not answer within ${o.timeoutMs} ms`,
-        'check RINGCENTRAL_SERVER_URL and the network'
-      )
-    )
-  } finally {
-    await within(o.timeoutMs, platform.logout(), undefined)
-  }
 }
 
 /** Every check, in order. */

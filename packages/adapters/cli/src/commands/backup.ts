@@ -4,7 +4,6 @@
  * online backup API, integrity checks) is in @callstate/sqlite (backup.ts); this file is the files, the manifest
  * and the messages. See docs/backup.md.
  */
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -13,73 +12,23 @@ import { backupLogFile, backupSqliteFile, checkLogFile, checkSqliteFile, openSql
 import { READ_MODELS_FILE } from '@callstate/readmodels'
 import { describeStoreFailure } from '@callstate/projections'
 import { failure, globalOptions, out, run, usage, type CliFailure } from '../run.js'
-
-const LOG_FILE = 'events.db'
-export const MANIFEST_FILE = 'manifest.json'
-const FORMAT = 'callstate-backup'
-const FORMAT_VERSION = 1
-
-export interface BackupFile {
-  readonly bytes: number
-  readonly sha256: string
-}
-
-export interface Manifest {
-  readonly format: typeof FORMAT
-  readonly formatVersion: number
-  readonly callstate: string
-  readonly createdAt: string
-  /** The data directory copied (absolute). */
-  readonly source: string
-  /** The highest position in the copy of the log; `events` equals it (positions are gap-free). */
-  readonly head: number
-  readonly events: number
-  readonly log: BackupFile
-  /** Absent when the data directory had no read models (or they could not be copied): rebuilt on start. */
-  readonly readModels?: BackupFile & { readonly checkpoint: number }
-}
-
-const ESDB_MESSAGE =
-  "backup and restore copy the embedded SQLite log; with --esdb, use EventStoreDB's own backup tools " +
-  '(see docs/backup.md); the local read models are rebuilt from the log'
-
-const version = (): string => {
-  try {
-    const pkg: unknown = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'))
-    const v: unknown = typeof pkg === 'object' && pkg !== null ? Reflect.get(pkg, 'version') : undefined
-    return typeof v === 'string' ? v : 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
-
-const sha256 = (file: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    fs.createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')))
-  })
-
-const isEmptyDir = (dir: string): boolean => !fs.existsSync(dir) || fs.readdirSync(dir).length === 0
-
-/** A SQLite file and its side files (a WAL left next to another file would be applied to it). */
-const removeDb = (file: string): void => {
-  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(f, { force: true })
-}
-
-const bytesText = (n: number): string =>
-  n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} kB`
-
-const count = (n: number): string => n.toLocaleString('en-US')
-
-const checkpointOf = (row: unknown): number | undefined => {
-  const c: unknown = typeof row === 'object' && row !== null ? Reflect.get(row, 'checkpoint') : undefined
-  return typeof c === 'number' && Number.isSafeInteger(c) && c >= 0 ? c : undefined
-}
-
-const warn = (line: string): void => void process.stderr.write(`callstate: warning: ${line}\n`)
+import {
+  bytesText,
+  checkpointOf,
+  count,
+  ESDB_MESSAGE,
+  FORMAT,
+  FORMAT_VERSION,
+  isEmptyDir,
+  LOG_FILE,
+  MANIFEST_FILE,
+  parseManifest,
+  removeDb,
+  sha256,
+  version,
+  warn,
+  type Manifest
+} from '../backup-files.js'
 
 const backup = async (
   dataDir: string,
@@ -148,34 +97,6 @@ const backup = async (
         ` from ${dataDir} to ${target} in ${ms} ms.`
     )
   return E.right(undefined)
-}
-
-const parseManifest = (dir: string): E.Either<CliFailure, Manifest> => {
-  const file = path.join(dir, MANIFEST_FILE)
-  if (!fs.existsSync(file))
-    return E.left(failure(`no ${MANIFEST_FILE} in ${dir}: not a callstate backup (or an unfinished one)`))
-  let value: unknown
-  try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'))
-  } catch (error) {
-    return E.left(failure(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`))
-  }
-  const get = (o: unknown, k: string): unknown => (typeof o === 'object' && o !== null ? Reflect.get(o, k) : undefined)
-  const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-  const isFile = (v: unknown): boolean => isCount(get(v, 'bytes')) && typeof get(v, 'sha256') === 'string'
-  if (get(value, 'format') !== FORMAT) return E.left(failure(`${file} is not a callstate backup manifest`))
-  if (get(value, 'formatVersion') !== FORMAT_VERSION)
-    return E.left(failure(`${file} has format version ${String(get(value, 'formatVersion'))}; this build reads 1`))
-  const rm = get(value, 'readModels')
-  if (
-    !isCount(get(value, 'head')) ||
-    !isCount(get(value, 'events')) ||
-    !isFile(get(value, 'log')) ||
-    (rm !== undefined && (!isFile(rm) || !isCount(get(rm, 'checkpoint'))))
-  )
-    return E.left(failure(`${file} is incomplete or damaged (head, events, log or readModels)`))
-  // Checked field by field above.
-  return E.right(value as Manifest)
 }
 
 const restore = async (
