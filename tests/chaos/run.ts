@@ -49,7 +49,7 @@ const machine = (): string =>
   `Node ${process.version}, ${os.platform()} ${os.release()}`
 
 const row = (c: Campaign, size: number, r: CampaignResult, seconds: number): string =>
-  `| ${c.name} | ${size.toLocaleString('en-US')} ${c.unit} | ${r.tried.toLocaleString('en-US')} | ${r.faults} | ` +
+  `| ${c.name} | ${size.toLocaleString('en-US')} ${c.unit} | ${r.tried.toLocaleString('en-US')} | ${r.faults.toLocaleString('en-US')} | ` +
   `${r.lost} | ${r.duplicates} | ${r.crashes} | ${seconds.toFixed(0)} s |`
 
 const main = async (): Promise<number> => {
