@@ -14,6 +14,7 @@ import { hangGuard, must, stored, until } from './contract/helpers.js'
 import { storeContract } from './contract/store-contract.js'
 import { startEsdbGrpcDouble } from './doubles/esdb-grpc-double.js'
 import { startSilentPeer } from './doubles/silent-peer.js'
+import { startOutageSwitch } from './doubles/esdb-outage.js'
 
 storeContract('eventstoredb (gRPC double)', async () => {
   const double = await startEsdbGrpcDouble()
@@ -153,6 +154,38 @@ esdb('findById looks only in the stream hint; without one it answers undefined',
     )
   } finally {
     await store.close()
+    await double.stop()
+  }
+})
+
+esdb('a slow node: once appendBatch answered Timeout, no further event of the abandoned batch is written', async () => {
+  // Found by the store-outage campaign: the abandoned batch went on writing its later events after the Timeout.
+  const double = await startEsdbGrpcDouble()
+  const slow = await startOutageSwitch('127.0.0.1', double.port)
+  const store = open(slow.url, 1400)
+  try {
+    await must(
+      store.append({ stream: streams.session(freshStream('s-warm')), expected: 'any', events: internalCall() })
+    )
+    slow.slow(400)
+    // Every answer 400 ms late: three tail reads (~1200 ms), then the first write, during which the timer fires.
+    const requests = ['a', 'b', 'c'].map((n) => ({
+      stream: streams.session(freshStream(`s-slow-${n}`)),
+      expected: 'any' as const,
+      events: [internalCall()[0]!]
+    }))
+    const answer = await hangGuard('appendBatch', store.appendBatch(requests))
+    assert.equal(answer, E.left({ _tag: 'Timeout', operation: 'appendBatch', ms: 1400 }))
+    // Unfixed, b and c were written 400 and 800 ms after the first write answered.
+    await new Promise((r) => setTimeout(r, 2500))
+    assert.equal(
+      requests.slice(1).map((r) => double.log.stream(r.stream)?.length ?? 0),
+      [0, 0],
+      'nothing sent after the Timeout (the first write, in flight at the Timeout, may be there: outcome unknown)'
+    )
+  } finally {
+    await store.close()
+    await slow.close()
     await double.stop()
   }
 })

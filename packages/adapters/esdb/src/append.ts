@@ -4,6 +4,8 @@
  * with the exact revision the previous one got. A request of several events is therefore NOT atomic
  * here: if a later call fails (another writer slipped in, the node went away), the events before it
  * stay written and the request fails. Retrying it is safe: what was written comes back `Duplicate`.
+ * Once the operation's timer fired (the caller has its Timeout), no further event is sent: a late node does
+ * not get the rest of an abandoned request written behind the caller's back.
  * Ids already in the stream are answered `Duplicate` with the stored event and not sent again
  * (./id-index.ts); if every id of a request is already there, the request is a retry and succeeds
  * without an expected-revision check, as in the embedded store.
@@ -78,6 +80,9 @@ interface Deps {
   readonly ms: number
 }
 
+/** What an operation whose timer already fired returns (`bounded` has answered Timeout and drops it). */
+const expired = (deps: Deps): StoreFailure => ({ _tag: 'Timeout', operation: 'append', ms: deps.ms })
+
 const existingEvent = async (
   deps: Deps,
   scope: Scope,
@@ -102,6 +107,8 @@ const appendOne = async (
   const written = new Map<string, { revision: number; position: number }>()
   let expected: ClientExpected = toClientExpected(request.expected)
   for (const event of fresh) {
+    // The caller already has its Timeout: write nothing more after it (what was sent stays "outcome unknown").
+    if (scope.expired()) return E.left(expired(deps))
     const result = await deps.client.appendToStream(request.stream, toClientEvent(event), {
       expectedRevision: expected,
       deadline: deps.ms
@@ -151,6 +158,7 @@ const appendAll = async (
   }
   const outcomes: AppendOutcome[] = []
   for (const request of requests) {
+    if (scope.expired()) return E.left(expired(deps))
     // The index object is updated by each write, so a second request for a stream sees the first.
     const index = checked.get(request.stream)
     if (!index) return E.left({ _tag: 'Unavailable', cause: `append: ${request.stream} was not checked` })
