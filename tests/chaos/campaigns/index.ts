@@ -7,5 +7,15 @@ import { crash } from './crash.js'
 import { diskFull } from './disk-full.js'
 import { hostileInput } from './hostile-input.js'
 import { security } from './security.js'
+import { storeOutage } from './store-outage.js'
 
-export const campaigns: ReadonlyArray<Campaign> = [hostileInput, crash, diskFull, corruption, clients, security, backup]
+export const campaigns: ReadonlyArray<Campaign> = [
+  hostileInput,
+  crash,
+  diskFull,
+  corruption,
+  clients,
+  security,
+  backup,
+  storeOutage
+]
