@@ -158,6 +158,12 @@ test('callstate subscription create|list|renew|delete manage a webhook subscript
     assert.is(unknown.code, 1)
     assert.match(unknown.stderr, /^callstate: RingCentral answered 404/)
     assertOneCleanLine(unknown, [double.clientSecret, double.jwt])
+    // RingCentral delivers to https only: a plain http address that is not loopback is refused before asking.
+    const plain = await cli(['--data-dir', dataDir, 'subscription', 'create', 'http://callstate.example.com/webhook'], {
+      env
+    })
+    assert.is(plain.code, 2)
+    assert.match(plain.stderr, /delivers only to https addresses/)
     // An address RingCentral cannot validate is refused with the platform's reason.
     receiver.answer = () => ({ status: 200 })
     const refused = await cli(['--data-dir', dataDir, 'subscription', 'create', receiver.url], { env })

@@ -24,7 +24,7 @@ import {
 } from '@callstate/ringcentral'
 import { DEFAULTS } from '@callstate/http'
 import { webhookAddress, webhookStateFile, DEFAULT_EVENT_FILTERS_HELP, eventFiltersOf } from '../ringcentral.js'
-import { failure, globalOptions, out, run, usage, type CliFailure } from '../run.js'
+import { failure, globalOptions, out, run, tableStyle, usage, type CliFailure } from '../run.js'
 
 /** The longest wait for the login rate limit before giving up (the Auth group's window is a minute). */
 const MAX_LOGIN_WAIT_MS = 70_000
@@ -168,7 +168,10 @@ keeps the subscription alive.`
             out('no subscriptions')
             return E.right(undefined)
           }
-          const table = new Table({ head: ['id', 'status', 'transport', 'address', 'expires', 'filters'] })
+          const table = new Table({
+            head: ['id', 'status', 'transport', 'address', 'expires', 'filters'],
+            ...tableStyle()
+          })
           for (const s of listed.right)
             table.push([
               s.id,
