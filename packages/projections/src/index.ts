@@ -23,7 +23,7 @@ export { auditTrail, auditEntry, statesAfterEach, type AuditEntry } from './quer
 export { readWholeStream, sessionKnownAt, receivedBy } from './queries/known-at.js'
 export * from './analytics/index.js'
 export * from './describe.js'
-export { QuarantineReason, QuarantinedData, ReconciliationData, ResolvedData } from './vocabulary.js'
+export { QuarantineReason, QuarantinedData, ReconciliationData, ResolvedData, occurredAtOf } from './vocabulary.js'
 export {
   feedEventOf,
   feedChangesOf,

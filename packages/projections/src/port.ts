@@ -91,10 +91,18 @@ export interface EventStore {
   /** The whole log in order, events with position strictly greater than `after`, at most `limit` of them. */
   readonly readAll: (after: Position, limit: number) => TE.TaskEither<StoreFailure, ReadonlyArray<StoredEvent>>
   /**
-   * The event with this id. The embedded store finds it anywhere (its ids are unique across the log);
+   * The event with this id. `occurredAt` (the notification's time, `EventMetadata.occurredAt` or the envelope
+   * `timestamp` it came from) lets the embedded store find it with one index read; without it the embedded store
+   * reads `streamHint`'s events, and without either it scans the log (slow on a large log: give a hint).
    * EventStoreDB has no global id index, so it looks only in `streamHint` (and returns undefined without one).
+   * Two events may share an id only when their `occurredAt` differ (a notification re-sent with the same uuid and
+   * another timestamp): this answers the first in the log.
    */
-  readonly findById: (id: string, streamHint?: string) => TE.TaskEither<StoreFailure, StoredEvent | undefined>
+  readonly findById: (
+    id: string,
+    streamHint?: string,
+    occurredAt?: string
+  ) => TE.TaskEither<StoreFailure, StoredEvent | undefined>
   /** Deliver every event after `after` (catch up), then follow the log live until closed. */
   readonly subscribe: (after: Position, handlers: SubscribeHandlers) => Subscription
   /** Position of the last event in the log (0 when empty). */

@@ -52,7 +52,13 @@ export const EventMetadata = t.readonly(
       /** webhook | websocket | pn_apns | pn_gcm, when known. */
       transport: t.string,
       /** The notification uuid as received (event ids are UUIDv5 of it). */
-      uuid: t.string
+      uuid: t.string,
+      /**
+       * The notification's own time (its envelope `timestamp`) as a canonical ISO 8601 UTC instant
+       * (`occurredAtOf`), when it has a valid one. Every copy of one notification carries the same, so the embedded
+       * log keys its duplicate check on (occurredAt, id): new notifications land at the end of that index.
+       */
+      occurredAt: t.string
     })
   ]),
   'EventMetadata'
@@ -148,3 +154,13 @@ export const ReconciliationData = t.intersection(
   'ReconciliationObserved'
 )
 export type ReconciliationData = t.TypeOf<typeof ReconciliationData>
+
+/**
+ * The canonical form of a notification's `timestamp` for `EventMetadata.occurredAt`: the same instant written by
+ * `Date.toISOString`, so two spellings of one instant give one key; undefined for anything that is not a time.
+ */
+export const occurredAtOf = (timestamp: unknown): string | undefined => {
+  if (typeof timestamp !== 'string') return undefined
+  const ms = Date.parse(timestamp)
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined
+}

@@ -30,6 +30,8 @@ export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, Even
       : openSqliteStore({
           dataDir: choice.dataDir,
           durability: choice.durability ?? 'full',
-          ...(choice.cacheMiB !== undefined ? { cacheMiB: choice.cacheMiB } : {})
+          ...(choice.cacheMiB !== undefined ? { cacheMiB: choice.cacheMiB } : {}),
+          // An older log is upgraded in place on first open (the sqlite package's schema.ts): say so, it takes a while.
+          onUpgrade: (message) => process.stderr.write(`callstate: ${message}\n`)
         })
   )

@@ -5,7 +5,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { decode, type Decoded, type DecodeFailure } from '@callstate/domain'
-import { streams, type EventType, type NewEvent, type Source, describeError } from '@callstate/projections'
+import {
+  streams,
+  type EventType,
+  type NewEvent,
+  type Source,
+  describeError,
+  occurredAtOf
+} from '@callstate/projections'
 import { ArraySplitter } from './array-splitter.js'
 import { contentHash } from './content-hash.js'
 import { notificationEventId, quarantineEventId, sha256Hex } from './ids.js'
@@ -138,11 +145,17 @@ export const classifyValue = (
           id: notificationEventId(uuid),
           type: eventTypeOf[notification.kind],
           data,
-          metadata: { receivedAt, source, sourceRef, contentHash: hash, transport, uuid }
+          metadata: { receivedAt, source, sourceRef, contentHash: hash, transport, uuid, ...occurred(notification) }
         }
       }
     }
   )(decode(value))
+
+/** The notification's own time, the log's duplicate key with the id (EventMetadata.occurredAt). */
+const occurred = (n: Decoded['notification']): { occurredAt?: string } => {
+  const occurredAt = occurredAtOf(n.envelope.timestamp)
+  return occurredAt === undefined ? {} : { occurredAt }
+}
 
 const parse = (raw: string): E.Either<string, unknown> => {
   try {

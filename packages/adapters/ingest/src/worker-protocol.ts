@@ -37,7 +37,7 @@ export interface ClassifyReply {
   readonly quarantined: ReadonlyArray<Prepared>
 }
 
-const NOTIFICATION_FIELDS = 9
+const NOTIFICATION_FIELDS = 10
 
 export const encodeReply = (prepared: ReadonlyArray<Prepared>): ClassifyReply => {
   const fields: Array<string | null> = []
@@ -59,7 +59,8 @@ export const encodeReply = (prepared: ReadonlyArray<Prepared>): ClassifyReply =>
       event.id,
       event.type,
       event.data,
-      event.metadata.transport ?? null
+      event.metadata.transport ?? null,
+      event.metadata.occurredAt ?? null
     )
   }
   return { fields, quarantined }
@@ -125,6 +126,7 @@ export const decodeReply = (u: unknown, receivedAt: string, source: Source): Pre
     const type: unknown = fields[i++]
     const data: unknown = fields[i++]
     const transport: unknown = fields[i++]
+    const occurredAt: unknown = fields[i++]
     if (
       !isString(sourceRef) ||
       !isText(raw) ||
@@ -134,7 +136,8 @@ export const decodeReply = (u: unknown, receivedAt: string, source: Source): Pre
       !isString(id) ||
       !EventType.is(type) ||
       !isString(data) ||
-      !isText(transport)
+      !isText(transport) ||
+      !isText(occurredAt)
     )
       return undefined
     const metadata: EventMetadata = {
@@ -143,7 +146,8 @@ export const decodeReply = (u: unknown, receivedAt: string, source: Source): Pre
       sourceRef,
       contentHash,
       ...(transport === null ? {} : { transport }),
-      uuid
+      uuid,
+      ...(occurredAt === null ? {} : { occurredAt })
     }
     prepared.push({
       _tag: 'notification',

@@ -69,7 +69,8 @@ test('an envelope is stored as received, with deterministic id, stream, type and
       sourceRef: 'f:1',
       contentHash: sha256Hex(canonicalJson(wsEnvelope)),
       transport: 'webhook',
-      uuid: '5745390252954738247'
+      uuid: '5745390252954738247',
+      occurredAt: '2022-02-10T08:43:42.805Z'
     }
   })
   await store.close()

@@ -9,13 +9,14 @@ import type {
   AppendRequest,
   AppendResult,
   ExpectedRevision,
+  NewEvent,
   StoreFailure,
   StoredEvent
 } from '@callstate/projections'
 import { type Connection, isCount, number } from './connection.js'
 import { invalid, unavailable } from './failure.js'
-import { findById } from './read.js'
-import { encodeRow } from './rows.js'
+import { findByKey } from './read.js'
+import { encodeRow, NO_TIME, occurredKey } from './rows.js'
 
 type Outcome = E.Either<StoreFailure, AppendOutcome>
 
@@ -25,6 +26,12 @@ const checkRequest = (request: AppendRequest): StoreFailure | undefined => {
   if (typeof expected === 'number' && !isCount(expected))
     return invalid(`expected revision ${expected} is not a revision (use 'no-stream' for an absent stream)`)
   if (request.events.some((e) => e.id === '')) return invalid(`an event for ${request.stream} has an empty id`)
+  const untimed = request.events.find((e) => occurredKey(e.metadata.occurredAt) === undefined)
+  if (untimed !== undefined)
+    return invalid(
+      `event ${untimed.id}: occurredAt ${String(untimed.metadata.occurredAt)} is not an ISO 8601 UTC instant ` +
+        'as Date.toISOString writes it (occurredAtOf)'
+    )
   return undefined
 }
 
@@ -40,15 +47,29 @@ const versionConflict = (stream: string, expected: ExpectedRevision, current: nu
     : { _tag: 'VersionConflict', stream, expected, actual: current < 0 ? 'no-stream' : current }
 }
 
+/** The duplicate key's time of an event whose request passed `checkRequest`. */
+const keyOf = (event: NewEvent): number => occurredKey(event.metadata.occurredAt) ?? NO_TIME
+
 /** The events of `request` already in the log, by id. */
 const knownEvents = (c: Connection, request: AppendRequest): E.Either<StoreFailure, Map<string, StoredEvent>> => {
   const known = new Map<string, StoredEvent>()
   for (const event of request.events) {
-    const found = findById(c, event.id)
+    const found = findByKey(c, keyOf(event), event.id)
     if (E.isLeft(found)) return found
     if (found.right !== undefined) known.set(event.id, found.right)
   }
   return E.right(known)
+}
+
+/** The stream's integer id (created when absent) and the revision of its last event (-1 when it has none). */
+const streamOf = (c: Connection, stream: string): E.Either<StoreFailure, { id: number; current: number }> => {
+  const known: unknown = c.statements.streamId.get(stream)
+  if (known === undefined)
+    return E.right({ id: Number(c.statements.newStream.run(stream).lastInsertRowid), current: -1 })
+  if (typeof known !== 'number') return E.left(c.corrupt(`stream ${stream} has no integer id`))
+  return E.map((current: number) => ({ id: known, current }))(
+    number('stream revision', c.statements.streamRevision.get(known))
+  )
 }
 
 /**
@@ -57,17 +78,18 @@ const knownEvents = (c: Connection, request: AppendRequest): E.Either<StoreFailu
  * that happened: it answers the duplicates without checking `expected`, which the first append has moved past.
  */
 const appendInTransaction = (c: Connection, request: AppendRequest): Outcome => {
-  const current = number('stream revision', c.statements.streamRevision.get(request.stream))
-  if (E.isLeft(current)) return current
-  if (request.expected === 'any') return appendAny(c, request, current.right)
+  const target = streamOf(c, request.stream)
+  if (E.isLeft(target)) return target
+  const { id: streamId, current } = target.right
+  if (request.expected === 'any') return appendAny(c, request, streamId, current)
   const found = knownEvents(c, request)
   if (E.isLeft(found)) return found
   const known = found.right
   const retry = request.events.length > 0 && known.size === new Set(request.events.map((e) => e.id)).size
-  const conflict = retry ? undefined : versionConflict(request.stream, request.expected, current.right)
+  const conflict = retry ? undefined : versionConflict(request.stream, request.expected, current)
   if (conflict) return E.left(conflict)
 
-  let revision = current.right
+  let revision = current
   const written = new Set<string>()
   const results: AppendResult[] = []
   for (const event of request.events) {
@@ -78,14 +100,14 @@ const appendInTransaction = (c: Connection, request: AppendRequest): Outcome => 
     }
     if (written.has(event.id)) {
       // The same id twice in one request: the second answers with the row the first one wrote.
-      const again = findById(c, event.id)
+      const again = findByKey(c, keyOf(event), event.id)
       if (E.isLeft(again)) return again
       if (again.right === undefined) return E.left(c.corrupt(`event ${event.id} vanished inside its transaction`))
       results.push({ _tag: 'Duplicate', id: event.id, existing: again.right })
       continue
     }
     revision += 1
-    const info = c.statements.insert.run(...encodeRow(event, request.stream, revision))
+    const info = c.statements.insert.run(...encodeRow(event, request.stream, streamId, revision, keyOf(event)))
     written.add(event.id)
     results.push({ _tag: 'Appended', id: event.id, position: Number(info.lastInsertRowid), revision })
   }
@@ -93,18 +115,19 @@ const appendInTransaction = (c: Connection, request: AppendRequest): Outcome => 
 }
 
 /** `expected: 'any'` (what ingest uses): no revision to check, so no lookup before writing (see insertUnlessKnown). */
-const appendAny = (c: Connection, request: AppendRequest, current: number): Outcome => {
+const appendAny = (c: Connection, request: AppendRequest, streamId: number, current: number): Outcome => {
   let revision = current
   const results: AppendResult[] = []
   for (const event of request.events) {
-    const info = c.statements.insertUnlessKnown.run(...encodeRow(event, request.stream, revision + 1))
+    const at = keyOf(event)
+    const info = c.statements.insertUnlessKnown.run(...encodeRow(event, request.stream, streamId, revision + 1, at))
     if (info.changes === 1) {
       revision += 1
       results.push({ _tag: 'Appended', id: event.id, position: Number(info.lastInsertRowid), revision })
       continue
     }
     // Already in the log, or written earlier in this batch: answer with the stored row.
-    const existing = findById(c, event.id)
+    const existing = findByKey(c, at, event.id)
     if (E.isLeft(existing)) return existing
     if (existing.right === undefined) return E.left(c.corrupt(`event ${event.id} conflicts but cannot be read`))
     results.push({ _tag: 'Duplicate', id: event.id, existing: existing.right })

@@ -4,17 +4,47 @@
  * the file, rather than being skipped.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Position, ReadStreamOptions, StoreFailure, StoredEvent } from '@callstate/projections'
+import {
+  occurredAtOf,
+  type Position,
+  type ReadStreamOptions,
+  type StoreFailure,
+  type StoredEvent
+} from '@callstate/projections'
 import { type Connection, isCount, number } from './connection.js'
 import { invalid } from './failure.js'
-import { decodeRow, decodeRows } from './rows.js'
+import { decodeRow, decodeRows, NO_TIME, occurredKey } from './rows.js'
 import { isShard, type Shard } from './shard.js'
 
 type Events = E.Either<StoreFailure, ReadonlyArray<StoredEvent>>
 
-export const findById = (c: Connection, id: string): E.Either<StoreFailure, StoredEvent | undefined> => {
-  const row = c.statements.byId.get(id)
-  return row === undefined ? E.right(undefined) : E.mapLeft(c.corrupt)(decodeRow(row))
+const decoded = (c: Connection, row: unknown): E.Either<StoreFailure, StoredEvent | undefined> =>
+  row === undefined ? E.right(undefined) : E.mapLeft(c.corrupt)(decodeRow(row))
+
+/** The event stored under the duplicate key (`at`: `occurredKey` of its time), if any. */
+export const findByKey = (c: Connection, at: number, id: string): E.Either<StoreFailure, StoredEvent | undefined> =>
+  decoded(c, c.statements.byKey.get(at, id))
+
+/**
+ * The port's findById: with the time, one index read (and, when that misses, the events without a time); without
+ * it, the hinted stream's events, or the whole log (a scan: slow on a large log).
+ */
+export const findById = (
+  c: Connection,
+  id: string,
+  streamHint?: string,
+  occurredAt?: string
+): E.Either<StoreFailure, StoredEvent | undefined> => {
+  const at = occurredAt === undefined ? undefined : occurredKey(occurredAtOf(occurredAt) ?? occurredAt)
+  if (at !== undefined) {
+    const found = findByKey(c, at, id)
+    if (E.isLeft(found) || found.right !== undefined) return found
+  }
+  const untimed = findByKey(c, NO_TIME, id)
+  if (E.isLeft(untimed) || untimed.right !== undefined) return untimed
+  if (streamHint === undefined) return decoded(c, c.statements.byIdAnywhere.get(id))
+  const streamId: unknown = c.statements.streamId.get(streamHint)
+  return typeof streamId === 'number' ? decoded(c, c.statements.byIdInStream.get(streamId, id)) : E.right(undefined)
 }
 
 export const readAll = (c: Connection, after: Position, limit: number): Events =>

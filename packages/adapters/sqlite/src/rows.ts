@@ -3,11 +3,31 @@
  * offers, and checked field by field: what comes out of the file is data from outside, so nothing is cast.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { EventType, Source, type EventMetadata, type NewEvent, type StoredEvent } from '@callstate/projections'
+import {
+  EventType,
+  occurredAtOf,
+  Source,
+  type EventMetadata,
+  type NewEvent,
+  type StoredEvent
+} from '@callstate/projections'
 
 /** The column order of every SELECT; `decodeRow` reads the same order. */
 export const COLUMNS =
-  'position, id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid'
+  'position, id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid, occurred_at'
+
+/**
+ * `occurred_at` of an event without `occurredAt`: outside the range of any JavaScript date, so no notification's
+ * time can take it, and not NULL, which a UNIQUE index would treat as distinct from every other NULL.
+ */
+export const NO_TIME = Number.MIN_SAFE_INTEGER
+
+/**
+ * The duplicate key's time for `occurredAt` (schema.ts); undefined when it is not the canonical form `occurredAtOf`
+ * writes (a time written another way would not read back as written).
+ */
+export const occurredKey = (occurredAt: string | undefined): number | undefined =>
+  occurredAt === undefined ? NO_TIME : occurredAtOf(occurredAt) === occurredAt ? Date.parse(occurredAt) : undefined
 
 /** Each metadata field has its column; a field added to `EventMetadata` fails to compile here. */
 export const METADATA_COLUMNS: Record<keyof EventMetadata, string> = {
@@ -16,13 +36,23 @@ export const METADATA_COLUMNS: Record<keyof EventMetadata, string> = {
   sourceRef: 'source_ref',
   contentHash: 'content_hash',
   transport: 'transport',
-  uuid: 'uuid'
+  uuid: 'uuid',
+  occurredAt: 'occurred_at'
 }
 
 const optionalText = (value: unknown): value is string | null => value === null || typeof value === 'string'
 
-/** Parameters of the INSERT, in its column order. Absent optional metadata is stored as NULL. */
-export const encodeRow = (event: NewEvent, stream: string, revision: number): ReadonlyArray<string | number | null> => [
+/**
+ * Parameters of the INSERT, in its column order (statements.ts), `at` being `occurredKey` of the event. Absent
+ * optional metadata is stored as NULL.
+ */
+export const encodeRow = (
+  event: NewEvent,
+  stream: string,
+  streamId: number,
+  revision: number,
+  at: number
+): ReadonlyArray<string | number | null> => [
   event.id,
   stream,
   revision,
@@ -33,13 +63,16 @@ export const encodeRow = (event: NewEvent, stream: string, revision: number): Re
   event.metadata.contentHash,
   event.metadata.sourceRef ?? null,
   event.metadata.transport ?? null,
-  event.metadata.uuid ?? null
+  event.metadata.uuid ?? null,
+  streamId,
+  at
 ]
 
 /** A row back to a `StoredEvent`; NULL optional metadata becomes an absent key, so round trips compare equal. */
 export const decodeRow = (row: unknown): E.Either<string, StoredEvent> => {
-  if (!Array.isArray(row) || row.length !== 12) return E.left('row has an unexpected shape')
-  const [position, id, stream, revision, type, data, receivedAt, source, contentHash, sourceRef, transport, uuid] = row
+  if (!Array.isArray(row) || row.length !== 13) return E.left('row has an unexpected shape')
+  const [position, id, stream, revision, type, data, receivedAt, source, contentHash, sourceRef, transport, uuid, at] =
+    row
   if (
     typeof position !== 'number' ||
     typeof id !== 'string' ||
@@ -52,7 +85,8 @@ export const decodeRow = (row: unknown): E.Either<string, StoredEvent> => {
     typeof contentHash !== 'string' ||
     !optionalText(sourceRef) ||
     !optionalText(transport) ||
-    !optionalText(uuid)
+    !optionalText(uuid) ||
+    typeof at !== 'number'
   )
     return E.left(`row at position ${String(position)} does not hold a valid event`)
   const metadata: EventMetadata = {
@@ -61,7 +95,8 @@ export const decodeRow = (row: unknown): E.Either<string, StoredEvent> => {
     contentHash,
     ...(sourceRef === null ? {} : { sourceRef }),
     ...(transport === null ? {} : { transport }),
-    ...(uuid === null ? {} : { uuid })
+    ...(uuid === null ? {} : { uuid }),
+    ...(at === NO_TIME ? {} : { occurredAt: new Date(at).toISOString() })
   }
   return E.right({ id, type, data, metadata, stream, revision, position })
 }

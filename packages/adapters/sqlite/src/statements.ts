@@ -4,16 +4,28 @@
  */
 import type Database from 'better-sqlite3'
 import { COLUMNS } from './rows.js'
+
 import { shardOf } from './shard.js'
 
+/** The INSERT's columns, in `encodeRow`'s order. */
+const INSERTED =
+  'id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid, stream_id, occurred_at'
+const PLACES = INSERTED.split(',')
+  .map(() => '?')
+  .join(', ')
+
 /**
- * `byId`, `readStream`, `readAll` and `readShard` answer raw rows, in the column order rows.ts decodes;
- * `streamRevision`, `head` and `dataVersion` answer one plucked value.
+ * `byKey`, `byIdInStream`, `byIdAnywhere`, `readStream`, `readAll` and `readShard` answer raw rows, in the column
+ * order rows.ts decodes; `streamId`, `streamRevision`, `head` and `dataVersion` answer one plucked value.
  */
 export interface Statements {
   readonly insert: Database.Statement
   readonly insertUnlessKnown: Database.Statement
-  readonly byId: Database.Statement
+  readonly byKey: Database.Statement
+  readonly byIdInStream: Database.Statement
+  readonly byIdAnywhere: Database.Statement
+  readonly streamId: Database.Statement
+  readonly newStream: Database.Statement
   readonly streamRevision: Database.Statement
   readonly readStream: Database.Statement
   readonly readAll: Database.Statement
@@ -26,20 +38,26 @@ export interface Statements {
 }
 
 export const prepareStatements = (db: Database.Database): Statements => ({
-  insert: db.prepare(
-    `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  ),
-  // The fast path for `expected: 'any'`: the id's UNIQUE index is the duplicate check, so a new event costs one
-  // insert and no lookup; only an id that is already there is read back.
+  insert: db.prepare(`INSERT INTO events (${INSERTED}) VALUES (${PLACES})`),
+  // The fast path for `expected: 'any'`: the UNIQUE (occurred_at, id) index is the duplicate check, so a new event
+  // costs one insert and no lookup; only an event that is already there is read back.
   insertUnlessKnown: db.prepare(
-    `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, source_ref, transport, uuid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+    `INSERT INTO events (${INSERTED}) VALUES (${PLACES}) ON CONFLICT (occurred_at, id) DO NOTHING`
   ),
-  byId: db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`).raw(),
-  streamRevision: db.prepare('SELECT coalesce(max(revision), -1) FROM events WHERE stream = ?').pluck(),
+  byKey: db.prepare(`SELECT ${COLUMNS} FROM events WHERE occurred_at = ? AND id = ?`).raw(),
+  // Without the time: the stream's events through (stream_id, revision), or, with no stream either, the whole log.
+  byIdInStream: db
+    .prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND id = ? ORDER BY revision LIMIT 1`)
+    .raw(),
+  byIdAnywhere: db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ? ORDER BY position LIMIT 1`).raw(),
+  streamId: db.prepare('SELECT id FROM streams WHERE name = ?').pluck(),
+  newStream: db.prepare('INSERT INTO streams (name) VALUES (?)'),
+  streamRevision: db.prepare('SELECT coalesce(max(revision), -1) FROM events WHERE stream_id = ?').pluck(),
   readStream: db
-    .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+    .prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = (SELECT id FROM streams WHERE name = ?) AND revision >= ? ` +
+        'ORDER BY revision LIMIT ?'
+    )
     .raw(),
   readAll: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
   head: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),

@@ -37,6 +37,8 @@ export interface SqliteStoreOptions {
   readonly subscribeBatchSize?: number
   /** SQLite page cache in MiB: small for readers (the default, 8), larger for writers (see schema.ts). */
   readonly cacheMiB?: number
+  /** Told when opening upgrades an older file in place (schema.ts, migrate.ts): what it does, then how long it took. */
+  readonly onUpgrade?: (message: string) => void
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -76,7 +78,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): E.Either<StoreFail
   )
   if (E.isLeft(opened)) return opened
   const db = opened.right
-  const ready = attempt(`open ${file}`, () => prepareSchema(db, durability, options.cacheMiB))
+  const ready = attempt(`open ${file}`, () => prepareSchema(db, durability, options.cacheMiB, options.onUpgrade))
   if (E.isLeft(ready)) {
     db.close()
     return ready
@@ -100,7 +102,7 @@ const build = (
     appendBatch: (requests) => c.task('appendBatch', () => appendAll(c, requests, hub.wakeAll)),
     readStream: (stream, readOptions) => c.task('readStream', () => readStream(c, stream, readOptions)),
     readAll: (after, limit) => c.task('readAll', () => readAll(c, after, limit)),
-    findById: (id) => c.task('findById', () => findById(c, id)),
+    findById: (id, streamHint, occurredAt) => c.task('findById', () => findById(c, id, streamHint, occurredAt)),
     subscribe: subscribe(c, hub, options.subscribeBatchSize ?? 1000),
     head: () => c.task('head', () => head(c)),
     readShard: (after, limit, shard) => c.task('readShard', () => readShard(c, after, limit, shard)),

@@ -211,8 +211,8 @@ test('a row that is not a valid event fails the read (and a subscription) instea
   const raw = new Database(store.path)
   raw
     .prepare(
-      `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash)
-       VALUES ('bad', 'session-1', 1, 'NotAType', '{}', 'now', 'webhook', 'h')`
+      `INSERT INTO events (id, stream, revision, type, data, received_at, source, content_hash, stream_id, occurred_at)
+       VALUES ('bad', 'session-1', 1, 'NotAType', '{}', 'now', 'webhook', 'h', 1, 0)`
     )
     .run()
   raw.close()

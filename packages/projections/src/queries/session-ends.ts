@@ -32,7 +32,8 @@ export const endsFor = (e: StoredEvent, telephonySessionId: string): EndFact[] =
 
 /**
  * The presence events that gave the session its end facts, by the ids the read model keeps with them (the log has
- * no index of presence by session). Each is looked up in its extension's stream.
+ * no index of presence by session). Each is looked up by its id and time (a presence fact's `at` is the
+ * notification's timestamp: one index read in the embedded log), in its extension's stream.
  */
 export const closingEvents = (
   store: EventStore,
@@ -45,12 +46,14 @@ export const closingEvents = (
   if (E.isLeft(read)) return TE.left(readModelFailure(`session ${telephonySessionId}: ${read.left.reason}`))
   // Reconciliation facts are in the session's own stream, which the callers read anyway: only presence here.
   const fromPresence = read.right.flatMap((f) =>
-    f.source === 'presence' && f.extensionId !== null ? [{ eventId: f.eventId, extensionId: f.extensionId }] : []
+    f.source === 'presence' && f.extensionId !== null
+      ? [{ eventId: f.eventId, extensionId: f.extensionId, at: f.at }]
+      : []
   )
   const unique = [...new Map(fromPresence.map((f) => [f.eventId, f])).values()]
   return pipe(
     unique,
-    TE.traverseSeqArray((f) => store.findById(f.eventId, streams.presence(f.extensionId))),
+    TE.traverseSeqArray((f) => store.findById(f.eventId, streams.presence(f.extensionId), f.at)),
     TE.mapLeft((f): QueryFailure => f),
     TE.map((found) => found.flatMap((e) => (e === undefined ? [] : [e])))
   )
