@@ -79,9 +79,11 @@ test('the same id with another time is another notification: both are kept, find
 test('an occurredAt not written as Date.toISOString writes it is refused, nothing stored', async () => {
   const store = open()
   const e = notification('2024-05-01T10:00:00.000Z')
-  const odd: NewEvent = { ...e, metadata: { ...e.metadata, occurredAt: '2024-05-01T10:00:00Z' } }
-  const answer = await store.append({ stream: 'presence-7', expected: 'any', events: [odd] })()
-  assert.ok(E.isLeft(answer) && answer.left._tag === 'InvalidRequest' && answer.left.reason.includes('occurredAt'))
+  for (const occurredAt of ['2024-05-01T10:00:00Z', '2024-02-30T10:00:00.000Z', '2024-05-01T24:00:00.000Z', 'soon']) {
+    const odd: NewEvent = { ...e, metadata: { ...e.metadata, occurredAt } }
+    const answer = await store.append({ stream: 'presence-7', expected: 'any', events: [odd] })()
+    assert.ok(E.isLeft(answer) && answer.left._tag === 'InvalidRequest' && answer.left.reason.includes(occurredAt))
+  }
   assert.equal(await must(store.head()), 0)
   await store.close()
 })
