@@ -4,7 +4,8 @@
  */
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync, statSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import path from 'node:path'
 import { once } from 'node:events'
 import * as E from 'fp-ts/lib/Either.js'
@@ -77,6 +78,38 @@ test('kill -9 mid-import, import again: every notification stored exactly once',
   assert.is(new Set(log.map((e) => e.metadata.uuid)).size, COUNT)
   // Positions are gap-free 1..COUNT.
   assert.ok(log.every((e, i) => e.position === i + 1))
+})
+
+test('kill -9 mid-import --exclusive: the journal is rolled back, the log is WAL again, a re-run finishes it', async () => {
+  const work = tempDir('crash-exclusive')
+  const file = path.join(work, 'big.ndjson')
+  const dataDir = path.join(work, 'data')
+  await generate(file)
+
+  const { child, done } = cliAsync(['import', file, '--exclusive', '--json', '--data-dir', dataDir])
+  // Nobody else may open the log meanwhile: watch the file grow instead, then kill without warning.
+  const logFile = path.join(dataDir, 'events.db')
+  while (!existsSync(logFile) || statSync(logFile).size < 8 * 1024 * 1024) await sleep(20)
+  child.kill('SIGKILL')
+  assert.is((await done).code, null, 'the import was killed, not finished')
+  const partial = await head(dataDir)
+  assert.ok(partial < COUNT, `killed part-way (${partial} of ${COUNT} stored)`)
+  const mode = new Database(logFile, { readonly: true })
+  assert.is(mode.pragma('journal_mode', { simple: true }), 'wal')
+  mode.close()
+
+  const rerun = parseJson(cli(['import', file, '--exclusive', '--json', '--data-dir', dataDir]))
+  assert.equal(rerun, { read: COUNT, appended: COUNT - partial, duplicates: partial, quarantined: 0 })
+  const log = await readLog(dataDir)
+  assert.is(log.length, COUNT)
+  assert.is(new Set(log.map((e) => e.metadata.uuid)).size, COUNT)
+  assert.ok(log.every((e, i) => e.position === i + 1))
+})
+
+test('--exclusive is refused with --esdb (usage, exit 2)', () => {
+  const r = cli(['import', '--exclusive', '--esdb', 'esdb://127.0.0.1:1?tls=false', '-'], { input: '{}\n' })
+  assert.is(r.code, 2)
+  assert.match(r.stderr, /--exclusive is for the embedded log/)
 })
 
 test.run()

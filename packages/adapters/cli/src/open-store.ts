@@ -21,6 +21,8 @@ export interface StoreChoice {
   readonly durability?: 'full' | 'normal'
   /** The embedded store's page cache in MiB (readers keep the small default; writers ask for more). */
   readonly cacheMiB?: number
+  /** Embedded store only: the exclusive bulk mode of `import --exclusive` (the sqlite package's `takeExclusive`). */
+  readonly exclusive?: boolean
 }
 
 export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, EventStore> =>
@@ -31,6 +33,7 @@ export const openStore = (choice: StoreChoice): TE.TaskEither<StoreFailure, Even
           dataDir: choice.dataDir,
           durability: choice.durability ?? 'full',
           ...(choice.cacheMiB !== undefined ? { cacheMiB: choice.cacheMiB } : {}),
+          ...(choice.exclusive === true ? { exclusive: true } : {}),
           // An older log is upgraded in place on first open (the sqlite package's schema.ts): say so, it takes a while.
           onUpgrade: (message) => process.stderr.write(`callstate: ${message}\n`)
         })

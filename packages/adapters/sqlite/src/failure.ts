@@ -10,7 +10,9 @@ import { describeError, type StoreFailure } from '@callstate/projections'
 const HINTS: Readonly<Record<string, string>> = {
   SQLITE_FULL: 'the disk is full: free space in the data directory; nothing of this operation was stored',
   SQLITE_CORRUPT: 'the file is damaged: run `callstate doctor`',
-  SQLITE_NOTADB: 'the file is damaged: run `callstate doctor`'
+  SQLITE_NOTADB: 'the file is damaged: run `callstate doctor`',
+  SQLITE_BUSY:
+    'another process holds the lock on the log: a long write, or an `import --exclusive`, which keeps it until it ends'
 }
 
 const describe = (error: unknown): string => {

@@ -88,3 +88,35 @@ export const prepareSchema = (
   }
   return E.right(undefined)
 }
+
+/**
+ * The exclusive bulk mode of `import --exclusive`: a rollback journal instead of the WAL, and SQLite's lock held
+ * until the store closes. In WAL mode every page is written twice (to the WAL, then by the checkpoint into the
+ * file); with a rollback journal, new pages (the appended rows, the ends of the indexes) are written once and only
+ * the pages a transaction changes that existed before it are copied to the journal first. The price: no other
+ * process can open the log meanwhile (they wait for the lock, then fail saying so). Taken only when no other
+ * process has the file open; FULL synchronous, as a rollback journal needs it to survive a power cut.
+ * `releaseExclusive` puts the file back in WAL mode before it is closed; after a crash, the next process to open
+ * the file rolls the journal back (SQLite does, on first access) and switches it to WAL again (prepareSchema).
+ */
+export const takeExclusive = (db: Database.Database): E.Either<StoreFailure, void> => {
+  const mode: unknown = db.pragma('journal_mode = DELETE', { simple: true })
+  if (mode !== 'delete')
+    return E.left(
+      unavailable(
+        `another process has ${db.name} open (serve, connect or an import?): --exclusive needs the log to itself; ` +
+          'stop that process, or import without --exclusive'
+      )
+    )
+  db.pragma('synchronous = FULL')
+  db.pragma('locking_mode = EXCLUSIVE')
+  // Take the lock now rather than at the first append: from here on nobody else opens the file.
+  db.exec('BEGIN EXCLUSIVE')
+  db.exec('COMMIT')
+  return E.right(undefined)
+}
+
+export const releaseExclusive = (db: Database.Database): void => {
+  db.pragma('locking_mode = NORMAL')
+  enableWal(db)
+}

@@ -19,7 +19,7 @@ import { appendAll, appendOne } from './append.js'
 import { connect } from './connection.js'
 import { attempt, toStoreFailure, unavailable } from './failure.js'
 import { findById, head, iterateAll, readAll, readShard, readStream } from './read.js'
-import { type Durability, prepareSchema } from './schema.js'
+import { type Durability, prepareSchema, releaseExclusive, takeExclusive } from './schema.js'
 import type { Shard } from './shard.js'
 import { subscribe, watchLog } from './subscribe.js'
 
@@ -37,6 +37,11 @@ export interface SqliteStoreOptions {
   readonly subscribeBatchSize?: number
   /** SQLite page cache in MiB: small for readers (the default, 8), larger for writers (see schema.ts). */
   readonly cacheMiB?: number
+  /**
+   * The exclusive bulk mode (schema.ts `takeExclusive`): pages written once instead of twice, and no other process
+   * can open the log until this store is closed. Refused (`Unavailable`) when another process has it open.
+   */
+  readonly exclusive?: boolean
   /** Told when opening upgrades an older file in place (schema.ts, migrate.ts): what it does, then how long it took. */
   readonly onUpgrade?: (message: string) => void
 }
@@ -78,7 +83,11 @@ export const openSqliteStore = (options: SqliteStoreOptions): E.Either<StoreFail
   )
   if (E.isLeft(opened)) return opened
   const db = opened.right
-  const ready = attempt(`open ${file}`, () => prepareSchema(db, durability, options.cacheMiB, options.onUpgrade))
+  const ready = attempt(`open ${file}`, () =>
+    E.flatMap(prepareSchema(db, durability, options.cacheMiB, options.onUpgrade), () =>
+      options.exclusive === true ? takeExclusive(db) : E.right(undefined)
+    )
+  )
   if (E.isLeft(ready)) {
     db.close()
     return ready
@@ -111,6 +120,8 @@ const build = (
       if (c.isClosed()) return
       c.markClosed()
       await hub.closeAll(unavailable(`the store at ${file} was closed`))
+      // Back to WAL for the next process; if that fails the file is still whole, and the next opener switches it.
+      if (options.exclusive === true) E.tryCatch(() => releaseExclusive(db), String)
       db.close()
     }
   }

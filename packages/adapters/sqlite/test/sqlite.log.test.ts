@@ -177,7 +177,15 @@ test('another process holding the write lock makes an append Unavailable (SQLITE
   const blocked = await store.append({ stream: 'session-1', expected: 'any', events: [event(0)] })()
   other.exec('ROLLBACK')
   other.close()
-  assert.equal(blocked, E.left({ _tag: 'Unavailable', cause: 'append: SQLITE_BUSY: database is locked' }))
+  assert.equal(
+    blocked,
+    E.left({
+      _tag: 'Unavailable',
+      cause:
+        'append: SQLITE_BUSY: database is locked (another process holds the lock on the log: a long write, or an ' +
+        '`import --exclusive`, which keeps it until it ends)'
+    })
+  )
   const after = await must(store.append({ stream: 'session-1', expected: 'any', events: [event(0)] }))
   assert.equal(after.lastRevision, 0)
   await store.close()

@@ -173,4 +173,27 @@ test('a schema 1 file is upgraded in place when opened: same rows, occurredAt fr
   await reopened.close()
 })
 
+test('exclusive mode: refused while another connection is open; holds the log until closed; WAL again after', async () => {
+  const dir = tempDir()
+  const other = open(dir)
+  const refused = openSqliteStore({ dataDir: dir, exclusive: true })
+  assert.ok(E.isLeft(refused) && refused.left._tag === 'Unavailable' && refused.left.cause.includes('--exclusive'))
+  await other.close()
+
+  const bulk = openSqliteStore({ dataDir: dir, exclusive: true, durability: 'normal' })
+  if (E.isLeft(bulk)) throw new Error(JSON.stringify(bulk.left))
+  await must(
+    bulk.right.append({ stream: 'presence-7', expected: 'any', events: [notification('2024-05-01T10:00:00Z')] })
+  )
+  const locked = openSqliteStore({ dataDir: dir, busyTimeoutMs: 100 })
+  assert.ok(E.isLeft(locked) && locked.left._tag === 'Unavailable' && locked.left.cause.includes('import --exclusive'))
+  await bulk.right.close()
+
+  const after = open(dir)
+  assert.equal((await must(after.readAll(0, 10))).length, 1)
+  const db = new Database(after.path, { readonly: true })
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
+  db.close()
+  await after.close()
+})
 test.run()

@@ -59,6 +59,11 @@ export const register = (program: Command): void => {
       `worker threads that parse, decode and hash NDJSON while the main thread writes (0: none)`,
       String(defaultWorkers())
     )
+    .option(
+      '--exclusive',
+      'keep the log to this import until it ends: pages are written once instead of twice (for loading history; ' +
+        'refused while serve or another process has the log open, and they cannot open it meanwhile)'
+    )
     .addHelpText(
       'after',
       `
@@ -75,9 +80,10 @@ the store failed (what was stored stays stored; run the import again to finish i
 Examples:
   $ callstate import captures/day1.ndjson
   $ callstate import --json payloads/01-call.json
+  $ callstate import --exclusive history-2026-q3.ndjson   load history before starting serve
   $ zcat big.ndjson.gz | callstate import -`
     )
-    .action((file: string, opts: { workers?: unknown }, cmd: Command) =>
+    .action((file: string, opts: { workers?: unknown; exclusive?: boolean }, cmd: Command) =>
       run(async () => {
         const options = globalOptions(cmd)
         const workersOption = nonNegativeInt('--workers', opts.workers)
@@ -88,7 +94,10 @@ Examples:
         // Check the file before opening the store, so a typo does not create a data directory.
         const size = fromStdin ? E.right(0) : await inputSize(file)
         if (E.isLeft(size)) return E.left(failure(`cannot read ${file}: ${size.left.cause}`))
-        return useStore({ ...options, durability: 'normal' }, async (store) => {
+        const exclusive = opts.exclusive === true && options.esdb === undefined
+        if (opts.exclusive === true && options.esdb !== undefined)
+          return E.left(usage('--exclusive is for the embedded log; EventStoreDB takes no such lock'))
+        return useStore({ ...options, durability: 'normal', exclusive }, async (store) => {
           const bar = options.json || fromStdin ? undefined : progressBar(size.right)
           const importOptions = {
             workers,
