@@ -2,13 +2,18 @@
 import path from 'node:path'
 import { DEFAULT_REPORT, DEFAULT_WORK_DIR } from './paths.mjs'
 
-export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'webhook', 'feed', 'peer']
+export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'disk', 'webhook', 'feed', 'peer', 'soak']
+/** Benchmarks measured at each log size (the others run once, after them). */
+export const PER_SIZE = ['decode', 'import', 'rebuild', 'queries', 'disk']
 
 export const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench: everything at 1,000,000 notifications)
 
   --size <n>           notifications in the dataset (default 1000000)
+  --base-size <n>      with --size above it, the log-size benchmarks run at this size first, in the same run,
+                       and the report puts both side by side (default 1000000)
+  --no-base            only --size
   --only <list>        comma-separated subset of: ${BENCHMARKS.join(', ')}
-  --peer-size <n>      notifications offered to the peer (default: min(size, 100000))
+  --peer-size <n>      notifications offered to the peer (default: min(smallest size, 100000))
   --peer-seconds <s>   the peer stops after this long and its rate is taken over what it did (default 60)
   --no-peer            skip the peer (no install)
   --webhook-seconds <s>      duration of the webhook load (default 20)
@@ -17,6 +22,12 @@ export const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench: ever
   --feed-clients <n>   concurrent GET /feed clients (default 200)
   --feed-calls <n>     calls in progress when the feed load starts (default 500)
   --feed-rate <n>      notifications/s posted during the feed load (default 50)
+  --soak-minutes <m>   soak: callstate serve on the imported log of --size under steady webhook load, RSS
+                       sampled every minute (default 10; the issue asks for 60: --only soak --soak-minutes 60)
+  --soak-seconds <s>   the soak's duration in seconds instead (short checks)
+  --soak-sample-seconds <s>  how often the soak reads the server's RSS (default 60)
+  --soak-rate <n>      notifications/s posted during the soak (default 300)
+  --query-seconds <s>  a query figure stops after this long (with fewer samples when slow; default 30)
   --work <dir>         scratch directory: dataset, stores (default bench/.work)
   --out <file>         report to append to (default BENCHMARKS.md)
   --help`
@@ -32,6 +43,7 @@ const positiveInt = (name, raw) => {
 export const parseArgs = (argv) => {
   const o = {
     size: 1_000_000,
+    baseSize: 1_000_000,
     only: [...BENCHMARKS],
     peerSize: undefined,
     peer: true,
@@ -42,6 +54,10 @@ export const parseArgs = (argv) => {
     feedClients: 200,
     feedCalls: 500,
     feedRate: 50,
+    soakSeconds: 600,
+    soakSampleSeconds: 60,
+    soakRate: 300,
+    querySeconds: 30,
     work: DEFAULT_WORK_DIR,
     out: DEFAULT_REPORT,
     help: false
@@ -56,6 +72,12 @@ export const parseArgs = (argv) => {
     switch (arg) {
       case '--size':
         o.size = positiveInt(arg, value())
+        break
+      case '--base-size':
+        o.baseSize = positiveInt(arg, value())
+        break
+      case '--no-base':
+        o.baseSize = undefined
         break
       case '--only': {
         const list = value()
@@ -95,6 +117,21 @@ export const parseArgs = (argv) => {
       case '--feed-rate':
         o.feedRate = positiveInt(arg, value())
         break
+      case '--soak-minutes':
+        o.soakSeconds = 60 * positiveInt(arg, value())
+        break
+      case '--soak-seconds':
+        o.soakSeconds = positiveInt(arg, value())
+        break
+      case '--soak-sample-seconds':
+        o.soakSampleSeconds = positiveInt(arg, value())
+        break
+      case '--soak-rate':
+        o.soakRate = positiveInt(arg, value())
+        break
+      case '--query-seconds':
+        o.querySeconds = positiveInt(arg, value())
+        break
       case '--work':
         o.work = path.resolve(value())
         break
@@ -109,7 +146,10 @@ export const parseArgs = (argv) => {
         throw new Error(`unknown option ${arg}`)
     }
   }
-  o.peerSize = Math.min(o.peerSize ?? Math.min(o.size, 100_000), o.size)
   if (!o.peer) o.only = o.only.filter((b) => b !== 'peer')
+  // The sizes of the log-size benchmarks, smallest first: the base size, then --size when it is larger.
+  o.sizes = o.baseSize !== undefined && o.size > o.baseSize ? [o.baseSize, o.size] : [o.size]
+  // The peer takes the first notifications of the smallest size's file.
+  o.peerSize = Math.min(o.peerSize ?? Math.min(o.sizes[0], 100_000), o.sizes[0])
   return o
 }

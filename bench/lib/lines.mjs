@@ -24,6 +24,14 @@ export const firstLines = async (file, n) => {
   return out
 }
 
+/** The envelope `timestamp` of the first line of an NDJSON file: where the simulated history starts. */
+export const firstTimestamp = async (file) => {
+  const [first] = await firstLines(file, 1)
+  const value = JSON.parse(first ?? 'null')
+  if (typeof value?.timestamp !== 'string') throw new Error(`the first line of ${file} has no timestamp`)
+  return value.timestamp
+}
+
 /** The envelope `timestamp` of the last line of an NDJSON file: the "now" of a simulated day. */
 export const lastTimestamp = async (file) => {
   const { open } = await import('node:fs/promises')

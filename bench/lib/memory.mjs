@@ -22,16 +22,21 @@ export const quarterSampler = (total) => {
   }
 }
 
-/** VmHWM (peak resident set) of another process, in bytes; undefined once it has exited. */
-export const vmHwm = (pid) => {
+const statusField = (pid, field) => {
   try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return m ? Number(m[1]) * 1024 : undefined
   } catch {
     // The process is gone (or /proc is not there): the caller keeps its last reading.
     return undefined
   }
 }
+
+/** VmHWM (peak resident set) of another process, in bytes; undefined once it has exited. */
+export const vmHwm = (pid) => statusField(pid, 'VmHWM')
+
+/** VmRSS (resident set now) of another process, in bytes; undefined once it has exited. */
+export const vmRss = (pid) => statusField(pid, 'VmRSS')
 
 /** Polls a child's VmHWM every `ms` and keeps the highest value seen (the last reading before it exits). */
 export const watchPeak = (pid, ms = 100) => {

@@ -28,22 +28,33 @@ export const textTable = (head, rows) => {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
-export const renderRun = ({ machine, command, size, peerSize, notes, figures, targets }) =>
+const sizesText = (sizes) => sizes.map((s) => s.toLocaleString('en-US')).join(' and ')
+
+/**
+ * One run's section. `figures`: rows {benchmark, figure, value} of a one-size run; `bySize`: for a run at several
+ * sizes, the side-by-side table {head, rows} (sideBySide) with `figures` then holding the once-per-run benchmarks.
+ */
+export const renderRun = ({ machine, command, sizes, peerSize, notes, bySize, figures, targets }) =>
   [
-    `## ${machine.date}: ${size.toLocaleString('en-US')} notifications`,
+    `## ${machine.date}: ${sizesText(sizes)} notifications`,
     '',
     `- Machine: ${describeMachine(machine)}`,
     `- Command: \`${command}\``,
     `- Peer: Emmett 0.38.5 (emmett-sqlite) on the first ${peerSize.toLocaleString('en-US')} notifications of the same file`,
     ...notes.map((n) => `- ${n}`),
     '',
-    '### Figures',
-    '',
-    markdownTable(
-      ['benchmark', 'figure', 'value'],
-      figures.map((f) => [f.benchmark, f.figure, f.value])
-    ),
-    '',
+    ...(bySize === undefined ? [] : ['### At each log size', '', markdownTable(bySize.head, bySize.rows), '']),
+    ...(figures.length === 0 && bySize !== undefined
+      ? []
+      : [
+          '### Figures',
+          '',
+          markdownTable(
+            ['benchmark', 'figure', 'value'],
+            figures.map((f) => [f.benchmark, f.figure, f.value])
+          ),
+          ''
+        ]),
     '### Targets',
     '',
     markdownTable(

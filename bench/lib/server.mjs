@@ -7,7 +7,8 @@ import { once } from 'node:events'
 import { CALLSTATE_BIN } from './paths.mjs'
 import { watchPeak } from './memory.mjs'
 
-const STARTUP_MS = 120_000
+// A large log takes a while: serve runs SQLite's quick check of it first (~2 ms per MB; ~30 s for a 10M-event log).
+const STARTUP_MS = 600_000
 
 /** Starts the server on a free loopback port; resolves `{ url, pid, stop }` once it listens. */
 export const startServer = (dataDir, extraArgs = []) =>

@@ -29,7 +29,7 @@ const result = await importFile(store, file, {
   onBatch: (r) => {
     read += r.outcomes.length
     memory.progress(read)
-    if (read - lastNote >= 200_000) {
+    if (read - lastNote >= Math.max(200_000, expected / 10)) {
       lastNote = read
       note(`import: ${read.toLocaleString('en-US')} notifications`)
     }

@@ -33,7 +33,7 @@ const result = await rebuildReadModels(store, readModels, {
     memory ??= quarterSampler(head)
     memory.progress(checkpoint)
     if (checkpoint >= head) replayedAt ??= performance.now()
-    if (checkpoint - lastNote >= 200_000) {
+    if (checkpoint - lastNote >= Math.max(200_000, head / 10)) {
       lastNote = checkpoint
       note(`rebuild: position ${checkpoint.toLocaleString('en-US')} of ${head.toLocaleString('en-US')}`)
     }

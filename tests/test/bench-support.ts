@@ -39,7 +39,7 @@ export const runBench = (args: ReadonlyArray<string>, work = tempWork(), env: No
 }
 
 /** The rows of the markdown table under `### <heading>` in the LAST run section of a report. */
-export const tableRows = (report: string, heading: 'Figures' | 'Targets'): string[][] => {
+export const tableRows = (report: string, heading: 'Figures' | 'Targets' | 'At each log size'): string[][] => {
   const lastRun = report.slice(report.lastIndexOf('\n## '))
   const start = lastRun.indexOf(`### ${heading}`)
   if (start < 0) return []
@@ -67,9 +67,38 @@ export const figuresOf = (report: string, benchmark: string): Record<string, str
       .map((r) => [r[1] ?? '', r[2] ?? ''])
   )
 
+/** figure name -> [value at each size..., growth], for one benchmark of the side-by-side table of a run at two sizes. */
+export const sizeFiguresOf = (report: string, benchmark: string): Record<string, string[]> =>
+  Object.fromEntries(
+    tableRows(report, 'At each log size')
+      .filter((r) => r[0] === benchmark)
+      .map((r) => [r[1] ?? '', r.slice(2)])
+  )
+
+/** The header of the side-by-side table (its first row). */
+export const sizeTableHead = (report: string): string[] => {
+  const lastRun = report.slice(report.lastIndexOf('\n## '))
+  const start = lastRun.indexOf('### At each log size')
+  const line = lastRun
+    .slice(start)
+    .split('\n')
+    .find((l) => l.startsWith('|'))
+  return line === undefined || start < 0
+    ? []
+    : line
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim())
+}
+
 /** target -> result (met / NOT met / not run). */
 export const targetsOf = (report: string): Record<string, string> =>
   Object.fromEntries(tableRows(report, 'Targets').map((r) => [r[0] ?? '', r[2] ?? '']))
 
 export const RATE = /^\d[\d,]*\/s$/
 export const RESULT = /^(met|NOT met)$/
+/** A latency figure of the query benchmark. */
+export const LATENCY = /^p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms \(n=\d+(, .*)?\)$/
+/** The figure of a target judged on the figures of the whole run (a growth target). */
+export const targetFigureOf = (report: string, target: string): string | undefined =>
+  tableRows(report, 'Targets').find((r) => r[0] === target)?.[1]

@@ -41,6 +41,7 @@ test('targets: throughput and p99 are judged', () => {
   const t = targetsOf(run.report)
   assert.match(t['webhook >= 5,000 durable notifications/s'] ?? '', RESULT)
   assert.match(t['webhook p99 < 20 ms'] ?? '', RESULT)
+  assert.match(t['serve peak memory < 300 MB under the webhook benchmark'] ?? '', RESULT)
   assert.ok(run.stdout.includes('durable notifications/s'))
 })
 
