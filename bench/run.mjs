@@ -148,8 +148,10 @@ const notes = [
   `Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadAverage()}: this machine's cores are shared with ` +
     "other engineers' test runs, so figures may be lower than on an idle machine.",
   `The whole run took ${(elapsedSeconds / 60).toFixed(1)} min.`,
-  'Import runs at durability `normal` (as `callstate import`: a re-run restores what a power loss rolls back); ' +
-    'the webhook and the soak at `full` (fsync before every 200).',
+  'Import runs as `callstate import --exclusive` (loading history into a fresh store: a rollback journal, each page ' +
+    'written once, durability `normal`: a re-run restores what a power loss rolls back); at the first size it runs ' +
+    'again in shared mode (a plain `callstate import`, WAL, beside other processes). The webhook and the soak run at ' +
+    '`full` (fsync before every 200).',
   ...(only.has('queries')
     ? [
         '"Now" for the queries is the last notification\'s time. The simulated centre has ~900 calls a day, so ' +

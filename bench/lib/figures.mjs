@@ -51,6 +51,16 @@ const importRows = (r, decode, datasetBytes) => {
             `${fmtRatio(w.ratio)} its mean size in the file, ${fmtInt(w.size)} bytes)`,
           { cost: w.perNotificationBytes, per: 'per notification' }
         ],
+    ...(r.shared
+      ? [
+          [
+            'shared mode (a plain import, WAL)',
+            `${fmtInt(r.shared.perSecond)}/s, ${fmtMb(r.shared.diskWriteBytes)} written ` +
+              `(${fmtInt(importWrites(r.shared, datasetBytes)?.perNotificationBytes ?? 0)} bytes per notification, ` +
+              `${fmtRatio(importWrites(r.shared, datasetBytes)?.ratio ?? 0)} its size), peak RSS ${fmtMb(r.shared.peakRss)}`
+          ]
+        ]
+      : []),
     ...(decode
       ? [
           ['JSON.parse alone / import', fmtRatio(decode.parse.perSecond / r.perSecond)],

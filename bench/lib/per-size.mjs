@@ -3,7 +3,7 @@
  * `store-<size>/` of the work directory), rebuild and queries on that store, then what it takes on disk. The store
  * is reused by a later run for rebuild and queries (and by the soak) when a marker says an import into it completed.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { diskUsage } from './disk.mjs'
@@ -47,7 +47,16 @@ export const runSize = async ({ size, dataset, work, only, querySeconds, sequent
   const needsStore = ['rebuild', 'queries', 'disk'].some((b) => only.has(b))
   if (only.has('decode')) await step('decode', () => runWorker('decode', [dataset.file]))
   if (only.has('import') || (needsStore && !storeReady(storeDir, size)))
-    await step('import', () => importInto(dataset, storeDir, size))
+    await step('import', async () => {
+      const main = await importInto(dataset, storeDir, size)
+      if (!main.ok || !sequential || !only.has('import')) return main
+      // The other mode, once per run (the smallest size): what a plain import writes beside a running serve.
+      log('bench: the same import in shared (WAL) mode, as a plain `callstate import`')
+      const scratch = `${storeDir}-shared`
+      const shared = await runWorker('import', [dataset.file, scratch, size, 'shared'])
+      rmSync(scratch, { recursive: true, force: true })
+      return shared.ok ? { ok: true, result: { ...main.result, shared: shared.result } } : main
+    })
   const missing = (name) =>
     storeReady(storeDir, size) ? undefined : { ok: false, reason: `no imported store to ${name} (the import failed)` }
 

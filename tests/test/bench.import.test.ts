@@ -36,9 +36,14 @@ test('import: every notification appended to a fresh store, rate, memory as the 
     'peak RSS',
     'RSS as the log grows',
     'disk writes',
+    'shared mode (a plain import, WAL)',
     'JSON.parse alone / import',
     'JSON.parse + decode / import'
   ])
+  assert.match(
+    f['shared mode (a plain import, WAL)'] ?? '',
+    /^[\d,]+\/s, \d+ MB written \([\d,]+ bytes per notification, \d+\.\d\dx its size\), peak RSS \d+ MB$/
+  )
   assert.match(f['notifications/s'] ?? '', RATE)
   assert.match(f['notifications'] ?? '', /^2,000 in [\d.]+ s \(appended 2,000, duplicates 0, quarantined 0\)$/)
   assert.match(f['peak RSS'] ?? '', /^\d+ MB$/)
