@@ -11,12 +11,31 @@
  */
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/**
+ * Objects here have a handful of keys: an insertion sort in place, which allocates nothing, where `Array#sort`
+ * allocated a work array for every object (the largest share of the bytes a rebuild allocated).
+ */
+const INSERTION_SORT_UP_TO = 32
+
 const sortedKeys = (value: object): string[] => {
   const keys = Object.keys(value)
   for (let i = 1; i < keys.length; i++) {
     const previous = keys[i - 1]
     const key = keys[i]
-    if (previous !== undefined && key !== undefined && previous > key) return keys.sort(compareKeys)
+    if (previous === undefined || key === undefined || previous <= key) continue
+    if (keys.length > INSERTION_SORT_UP_TO) return keys.sort(compareKeys)
+    // keys[0..i) are in order: insert keys[i] and every later key into place.
+    for (let j = i; j < keys.length; j++) {
+      const k = keys[j]
+      if (k === undefined) continue
+      let at = j
+      for (let before = keys[at - 1]; at > 0 && before !== undefined && before > k; before = keys[at - 1]) {
+        keys[at] = before
+        at--
+      }
+      keys[at] = k
+    }
+    return keys
   }
   return keys
 }

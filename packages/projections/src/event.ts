@@ -8,7 +8,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type * as t from 'io-ts'
 import { decode, type Notification, type TelephonySessionBody } from '@callstate/domain'
 import { describeError } from './describe.js'
-import type { EventType, Position, StoredEvent } from './port.js'
+import type { EventMetadata, EventType, Position, StoredEvent } from './port.js'
 import { QuarantinedData, ReconciliationData, ResolvedData } from './vocabulary.js'
 
 interface ProjectedBase {
@@ -40,7 +40,15 @@ export interface Undecodable {
   readonly reason: string
 }
 
-const undecodable = (e: StoredEvent, reason: string): Undecodable => ({ position: e.position, id: e.id, reason })
+/**
+ * What the readers below read of a stored event: a parallel rebuild hands its workers only these fields (a
+ * `StoredEvent` is one too).
+ */
+export type ReadableEvent = Pick<StoredEvent, 'position' | 'id' | 'stream' | 'type' | 'data'> & {
+  readonly metadata: Pick<EventMetadata, 'receivedAt'>
+}
+
+const undecodable = (e: ReadableEvent, reason: string): Undecodable => ({ position: e.position, id: e.id, reason })
 
 /** The event types the read models fold; quarantine and unknown notifications are skipped without decoding. */
 const PROJECTED: ReadonlySet<EventType> = new Set<EventType>([
@@ -51,10 +59,10 @@ const PROJECTED: ReadonlySet<EventType> = new Set<EventType>([
   'ReconciliationObserved'
 ])
 
-export const isProjected = (e: StoredEvent): boolean => PROJECTED.has(e.type)
+export const isProjected = (e: Pick<StoredEvent, 'type'>): boolean => PROJECTED.has(e.type)
 
 /** The stored data as JSON. callstate writes only JSON; anything else was written by another program. */
-export const parseEventData = (e: StoredEvent): E.Either<Undecodable, unknown> =>
+export const parseEventData = (e: ReadableEvent): E.Either<Undecodable, unknown> =>
   E.tryCatch(
     (): unknown => JSON.parse(e.data),
     (err) => undecodable(e, `stored data is not JSON: ${describeError(err)}`)
@@ -62,7 +70,7 @@ export const parseEventData = (e: StoredEvent): E.Either<Undecodable, unknown> =
 
 const readFact =
   <A>(codec: t.Decoder<unknown, A>) =>
-  (e: StoredEvent): E.Either<Undecodable, A> =>
+  (e: ReadableEvent): E.Either<Undecodable, A> =>
     pipe(
       parseEventData(e),
       E.flatMap((json) =>
@@ -81,7 +89,7 @@ export const readResolution = readFact(ResolvedData)
 /** The data of a `ReconciliationObserved` event. */
 export const readReconciliation = readFact(ReconciliationData)
 
-const base = (e: StoredEvent) => ({
+const base = (e: ReadableEvent) => ({
   position: e.position,
   id: e.id,
   stream: e.stream,
@@ -89,23 +97,32 @@ const base = (e: StoredEvent) => ({
   receivedAt: e.metadata.receivedAt
 })
 
-/** A projected event: a notification decoded by the current decoder, or callstate's own observation. */
-export const projectEvent = (e: StoredEvent): E.Either<Undecodable, ProjectedEvent> =>
-  e.type === 'ReconciliationObserved'
-    ? pipe(
-        readReconciliation(e),
-        E.map((observation): ProjectedEvent => ({ ...base(e), kind: 'reconciliation', observation }))
-      )
-    : pipe(
-        parseEventData(e),
-        E.flatMap((json) =>
-          pipe(
-            decode(json),
-            E.mapLeft((failure) => undecodable(e, failure.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')))
-          )
-        ),
-        E.map((decoded): ProjectedEvent => ({ ...base(e), kind: 'notification', notification: decoded.notification }))
-      )
+/**
+ * A projected event: a notification decoded by the current decoder, or callstate's own observation. Written as plain
+ * steps: a rebuild runs it for every event of the log.
+ */
+export const projectEvent = (e: ReadableEvent): E.Either<Undecodable, ProjectedEvent> => {
+  if (e.type === 'ReconciliationObserved') {
+    const observation = readReconciliation(e)
+    return E.isLeft(observation)
+      ? observation
+      : E.right({ ...base(e), kind: 'reconciliation', observation: observation.right })
+  }
+  const json = parseEventData(e)
+  if (E.isLeft(json)) return json
+  const decoded = decode(json.right)
+  if (E.isLeft(decoded))
+    return E.left(undecodable(e, decoded.left.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')))
+  return E.right({
+    position: e.position,
+    id: e.id,
+    stream: e.stream,
+    type: e.type,
+    receivedAt: e.metadata.receivedAt,
+    kind: 'notification',
+    notification: decoded.right.notification
+  })
+}
 
 /** The notification of a stored event; undefined for callstate's own events, or one that no longer decodes. */
 export const notificationOf = (e: StoredEvent): Notification | undefined => {

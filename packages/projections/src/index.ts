@@ -1,6 +1,12 @@
 export * from './port.js'
 export * from './readmodel-port.js'
-export type { ProjectedEvent, ProjectedNotification, ProjectedObservation, Undecodable } from './event.js'
+export type {
+  ProjectedEvent,
+  ProjectedNotification,
+  ProjectedObservation,
+  ReadableEvent,
+  Undecodable
+} from './event.js'
 export { projectEvent, isProjected, parseEventData, telephonyBodyOf, readQuarantined, readResolution } from './event.js'
 export type { Projection } from './projection.js'
 export * from './projections.js'
@@ -11,6 +17,7 @@ export { parseStoredState } from './sessions/stored-state.js'
 export { parseStoredFact } from './presence/stored-fact.js'
 export * from './runner.js'
 export * from './rebuild.js'
+export * from './shard-fold.js'
 export * from './duration.js'
 export { isoTime } from './time.js'
 export * from './queries/view.js'

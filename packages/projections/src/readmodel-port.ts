@@ -30,6 +30,11 @@ export interface SessionRow {
   readonly position: number
   /** The session's header and facts, canonical JSON (`storedStateText`); read with `parseStoredState`. */
   readonly state: string
+  /**
+   * When the session became known: the earliest `receivedAt` (ms since the epoch) of its telephony notifications;
+   * null when none has a valid one. Serves `--known-at` (a session is known at K once this is <= K).
+   */
+  readonly knownSinceMs: number | null
 }
 
 /** `rm_calls`: one row per party of a session, rewritten whenever its session changes. */
@@ -124,6 +129,8 @@ export interface SessionListQuery {
    * uses this to skip the long-stale calls without reading their state.
    */
   readonly lastEventAfter?: string
+  /** Only sessions known by this instant (ms since the epoch): `knownSinceMs` at or before it. */
+  readonly knownBy?: number
   /** Rows strictly after this key, in list order. */
   readonly after?: SessionKey
   readonly limit: number

@@ -12,6 +12,7 @@ import { dropSecondaryIndexes } from './bulk.js'
 import { attempt, type ReadModelsFailure } from './failure.js'
 import { migrateFactKeys } from './presence-key.js'
 import { SCHEMA } from './schema.js'
+import { migrateSessionColumns } from './session-indexes.js'
 
 /** No journal, no sync, no secondary indexes: fast to fill, useless after a crash, never shared. */
 const prepareScratch = (db: Database.Database): void => {
@@ -19,6 +20,7 @@ const prepareScratch = (db: Database.Database): void => {
   db.pragma('synchronous = OFF')
   db.pragma('locking_mode = EXCLUSIVE')
   db.pragma('cache_size = -16384')
+  migrateSessionColumns(db)
   db.exec(SCHEMA)
   dropSecondaryIndexes(db)
 }
@@ -26,6 +28,7 @@ const prepareScratch = (db: Database.Database): void => {
 const prepareShared = (db: Database.Database): void => {
   enableWal(db)
   db.pragma('synchronous = NORMAL')
+  migrateSessionColumns(db)
   db.exec(SCHEMA)
   migrateFactKeys(db)
 }

@@ -33,8 +33,8 @@ export const readModelsPath = (location: ReadModelLocation): string =>
 
 export interface ReadModelOptions {
   /**
-   * A private, throw-away file (one shard of a parallel rebuild): no journal, no sync, no secondary indexes. Fast
-   * to fill, useless after a crash, and never to be shared with another process.
+   * A private, throw-away file (one shard of a parallel rebuild): no journal, no sync, no secondary indexes, one
+   * transaction until `close`. Fast to fill, useless after a crash, and never to be shared with another process.
    */
   readonly scratch?: boolean
 }
@@ -85,5 +85,22 @@ export const openReadModels = (
   const db = opened.right
   const store = attempt(file, () => assemble(db, file))
   if (E.isLeft(store)) db.close()
-  return store
+  return options.scratch === true ? E.map(inOneTransaction(db))(store) : store
 }
+
+/**
+ * A scratch file is filled in one transaction, from open to close (each `transaction` is then a savepoint): a page
+ * is written when the cache lets it go, or at the close, instead of at the commit of every batch that touched it.
+ */
+const inOneTransaction =
+  (db: Database.Database) =>
+  (store: SqliteReadModelStore): SqliteReadModelStore => {
+    db.exec('BEGIN')
+    return {
+      ...store,
+      close: () => {
+        if (db.inTransaction) db.exec('COMMIT')
+        db.close()
+      }
+    }
+  }

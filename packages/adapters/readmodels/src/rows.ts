@@ -53,7 +53,10 @@ const cols = (table: string, row: unknown) => {
   }
 }
 
-export const SESSION_COLUMNS = 'telephony_session_id, status, started_at, ended_at, last_event_at, position, state'
+/** What the digest reads of rm_sessions: not `known_since_ms`, which only serves the `--known-at` list. */
+export const SESSION_DIGEST_COLUMNS =
+  'telephony_session_id, status, started_at, ended_at, last_event_at, position, state'
+export const SESSION_COLUMNS = `${SESSION_DIGEST_COLUMNS}, known_since_ms`
 export const SESSION_EXTENSION_COLUMNS = 'telephony_session_id, extension_id'
 export const sessionRow = (raw: unknown): SessionRow => {
   const c = cols('rm_sessions', raw)
@@ -64,7 +67,8 @@ export const sessionRow = (raw: unknown): SessionRow => {
     endedAt: c.strOrNull(3, 'ended_at'),
     lastEventAt: c.strOrNull(4, 'last_event_at'),
     position: c.int(5, 'position'),
-    state: c.str(6, 'state')
+    state: c.str(6, 'state'),
+    knownSinceMs: c.intOrNull(7, 'known_since_ms')
   }
 }
 export const sessionParams = (r: SessionRow): unknown[] => [
@@ -74,7 +78,8 @@ export const sessionParams = (r: SessionRow): unknown[] => [
   r.endedAt,
   r.lastEventAt,
   r.position,
-  r.state
+  r.state,
+  r.knownSinceMs
 ]
 
 export const CALL_COLUMNS =

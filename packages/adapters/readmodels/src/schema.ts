@@ -4,7 +4,8 @@
  * (`Date#toISOString`), so comparing them as text in SQL is comparing instants.
  */
 import type { ProjectionName } from '@callstate/projections'
-import { MESSAGE_COLUMNS, PRESENCE_COLUMNS, SESSION_COLUMNS, SESSION_EXTENSION_COLUMNS } from './rows.js'
+import { MESSAGE_COLUMNS, PRESENCE_COLUMNS, SESSION_DIGEST_COLUMNS, SESSION_EXTENSION_COLUMNS } from './rows.js'
+import { SESSION_INDEXES } from './session-indexes.js'
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rm_meta (
@@ -19,14 +20,11 @@ CREATE TABLE IF NOT EXISTS rm_sessions (
   ended_at TEXT,
   last_event_at TEXT,
   position INTEGER NOT NULL,
-  state TEXT NOT NULL
+  state TEXT NOT NULL,
+  known_since_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS rm_sessions_status ON rm_sessions(status);
-CREATE INDEX IF NOT EXISTS rm_sessions_started ON rm_sessions(COALESCE(started_at, ''), telephony_session_id);
--- Active calls list the sessions not ended, newest first: without this partial index SQLite walks every session
--- in start order (80k rows of ~5 KB state on a 1M-event log) to find the few hundred still open.
-CREATE INDEX IF NOT EXISTS rm_sessions_live ON rm_sessions(COALESCE(started_at, ''), telephony_session_id)
-  WHERE status != 'ended';
+${SESSION_INDEXES}
 CREATE TABLE IF NOT EXISTS rm_session_extensions (
   telephony_session_id TEXT,
   extension_id TEXT,
@@ -74,6 +72,8 @@ CREATE TABLE IF NOT EXISTS rm_messages (
   PRIMARY KEY (event_id, type)
 );
 CREATE INDEX IF NOT EXISTS rm_messages_extension ON rm_messages(extension_id, at);
+-- Stats read the voicemails of a time range: without it, every message of the log.
+CREATE INDEX IF NOT EXISTS rm_messages_at ON rm_messages(at, event_id);
 `
 
 /** The tables each projection owns (a reset empties exactly these), in digest order. */
@@ -90,7 +90,7 @@ export const PROJECTION_TABLES: Readonly<Record<ProjectionName, ReadonlyArray<st
  */
 export const DIGEST_TABLES: ReadonlyArray<{ readonly table: string; readonly columns: string; readonly key: string }> =
   [
-    { table: 'rm_sessions', columns: SESSION_COLUMNS, key: 'telephony_session_id' },
+    { table: 'rm_sessions', columns: SESSION_DIGEST_COLUMNS, key: 'telephony_session_id' },
     { table: 'rm_session_extensions', columns: SESSION_EXTENSION_COLUMNS, key: 'telephony_session_id, extension_id' },
     {
       table: 'rm_calls',

@@ -1,12 +1,11 @@
 /** Codecs for presence bodies, plain and detailed (`?detailedTelephonyState=true`, with `activeCalls`). */
-import * as t from 'io-ts'
 import type {
   ActiveCall as ActiveCallModel,
   DetailedPresenceBody as DetailedPresenceBodyModel,
   PresenceBody as PresenceBodyModel
 } from '../notification.js'
 import { Bool, Id, Integer, Str } from './scalars.js'
-import { optional, required, struct } from './struct.js'
+import { arrayOf, optional, required, struct } from './struct.js'
 
 // Status fields accept any string: the spec's value lists are not closed (real dndStatus `TakeDepartmentCallsOnly`).
 const presenceFields = {
@@ -44,7 +43,7 @@ export const ActiveCall = struct<ActiveCallModel>('ActiveCall', {
 })
 export type ActiveCall = ActiveCallModel
 
-export const ActiveCalls = t.array(ActiveCall, 'array of ActiveCall')
+export const ActiveCalls = arrayOf(ActiveCall, 'array of ActiveCall')
 
 /** `activeCalls` absent reads as no active calls, like the omitted zero counters elsewhere. */
 export const DetailedPresenceBody = struct<DetailedPresenceBodyModel>('DetailedPresenceBody', {

@@ -50,6 +50,41 @@ export const optional = <V>(codec: Parser<V>, from?: string): OptionalField<V | 
 export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 
+/**
+ * `codec.validate(v)` as the member `key` of the value of context `c`. A context only says where a failure is, and
+ * validating is deterministic: the member is checked under its parent's context, and checked again under its own
+ * only when it fails, which gives the same value and the same report without building a context for every member of
+ * every notification.
+ */
+export const validateIn = <V>(codec: Parser<V>, v: unknown, c: t.Context, key: string): t.Validation<V> => {
+  const r = codec.validate(v, c)
+  return r._tag === 'Right' ? r : codec.validate(v, t.appendContext(c, key, codec, v))
+}
+
+/**
+ * `t.array` (an `ArrayType` of the same name: the report writes a step into it as `[i]`), with each element checked
+ * by `validateIn`.
+ */
+export const arrayOf = <A>(item: t.Type<A, A, unknown>, name: string): t.ArrayType<t.Type<A, A, unknown>, A[], A[]> =>
+  new t.ArrayType<t.Type<A, A, unknown>, A[], A[]>(
+    name,
+    (u): u is A[] => Array.isArray(u) && u.every((x) => item.is(x)),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c)
+      const input: ReadonlyArray<unknown> = u
+      const out: A[] = []
+      let errors: t.ValidationError[] | undefined
+      for (let i = 0; i < input.length; i++) {
+        const r = validateIn(item, input[i], c, String(i))
+        if (r._tag === 'Left') (errors ??= []).push(...r.left)
+        else out.push(r.right)
+      }
+      return errors === undefined ? t.success(out) : t.failures(errors)
+    },
+    t.identity,
+    item
+  )
+
 export const struct = <A>(name: string, fields: Fields<A>): t.Type<A, A, unknown> => {
   // Precomputed once per codec so the hot path is a plain loop.
   const specs: ReadonlyArray<readonly [string, string, Field, boolean]> = Object.entries<Field>(fields).map(
@@ -85,7 +120,7 @@ export const struct = <A>(name: string, fields: Fields<A>): t.Type<A, A, unknown
           continue
         }
       }
-      const r = field.codec.validate(v, t.appendContext(c, wire, field.codec, v))
+      const r = validateIn(field.codec, v, c, wire)
       if (r._tag === 'Left') (errors ??= []).push(...r.left)
       else if (r.right !== undefined) out[key] = r.right
     }

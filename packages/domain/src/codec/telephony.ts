@@ -3,7 +3,7 @@ import * as t from 'io-ts'
 import type { TelephonySessionBody as TelephonySessionBodyModel } from '../notification.js'
 import { Party } from './party.js'
 import { DateTime, Id, Integer, Str } from './scalars.js'
-import { isRecord, optional, required, struct } from './struct.js'
+import { arrayOf, isRecord, optional, required, struct } from './struct.js'
 
 /** `origin: {type}` on the wire, the type string in the model. */
 export const Origin = new t.Type<string | undefined, string | undefined, unknown>(
@@ -19,7 +19,7 @@ export const Origin = new t.Type<string | undefined, string | undefined, unknown
   t.identity
 )
 
-export const Parties = t.array(Party, 'array of Party')
+export const Parties = arrayOf(Party, 'array of Party')
 
 /**
  * `sequence` and `telephonySessionId` are required: without them an event can be neither placed in its

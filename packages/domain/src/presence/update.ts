@@ -30,25 +30,27 @@ export interface PresenceUpdate extends PresenceFields {
   readonly activeCalls: ReadonlyArray<PresenceCall>
 }
 
+// Members in canonical (sorted) order: the projection stores canonicalJson of every update, which then has nothing to
+// sort.
 const call = (c: ActiveCall): PresenceCall => ({
   id: c.id,
-  telephonySessionId: c.telephonySessionId ?? null,
-  sessionId: c.sessionId ?? null,
   partyId: c.partyId ?? null,
+  sessionId: c.sessionId ?? null,
+  telephonySessionId: c.telephonySessionId ?? null,
   telephonyStatus: c.telephonyStatus ?? null,
   terminationType: c.terminationType ?? null
 })
 
 export const presenceUpdate = (n: PresenceNotification): PresenceUpdate => ({
-  extensionId: n.body.extensionId,
-  sequence: n.body.sequence ?? null,
+  activeCalls: n.kind === 'detailed-presence' ? n.body.activeCalls.map(call) : [],
   at: n.envelope.timestamp ?? null,
-  telephonyStatus: n.body.telephonyStatus ?? null,
-  presenceStatus: n.body.presenceStatus ?? null,
-  userStatus: n.body.userStatus ?? null,
   dndStatus: n.body.dndStatus ?? null,
+  extensionId: n.body.extensionId,
   meetingStatus: n.body.meetingStatus ?? null,
-  activeCalls: n.kind === 'detailed-presence' ? n.body.activeCalls.map(call) : []
+  presenceStatus: n.body.presenceStatus ?? null,
+  sequence: n.body.sequence ?? null,
+  telephonyStatus: n.body.telephonyStatus ?? null,
+  userStatus: n.body.userStatus ?? null
 })
 
 /** A call that a presence update marks as ended: `terminationType: final` (DOMAIN.md "Presence"). */

@@ -10,43 +10,44 @@ import type { PartyUpdate } from './types.js'
 
 // Plain JSON has no `undefined` members: each optional field is set only when present. Written as assignments, not
 // conditional spreads: this runs for every party of every notification a rebuild folds, and each spread allocated a
-// temporary object. Key order is not part of a fact's identity (stored and compared as canonical JSON).
+// temporary object. Key order is not part of a fact's identity (stored and compared as canonical JSON); the members
+// are set in canonical (sorted) order where the type allows, so canonicalJson finds them in order.
 type Writable<T> = { -readonly [K in keyof T]: T[K] }
 
 export const plainEndpoint = (e: Endpoint): Endpoint => {
   const out: Writable<Endpoint> = {}
-  if (e.phoneNumber !== undefined) out.phoneNumber = e.phoneNumber
-  if (e.name !== undefined) out.name = e.name
-  if (e.extensionId !== undefined) out.extensionId = e.extensionId
   if (e.deviceId !== undefined) out.deviceId = e.deviceId
+  if (e.extensionId !== undefined) out.extensionId = e.extensionId
+  if (e.name !== undefined) out.name = e.name
+  if (e.phoneNumber !== undefined) out.phoneNumber = e.phoneNumber
   return out
 }
 
 const plainPeerId = (p: PeerId): PeerId => {
   const out: Writable<PeerId> = {}
+  if (p.partyId !== undefined) out.partyId = p.partyId
   if (p.sessionId !== undefined) out.sessionId = p.sessionId
   if (p.telephonySessionId !== undefined) out.telephonySessionId = p.telephonySessionId
-  if (p.partyId !== undefined) out.partyId = p.partyId
   return out
 }
 
 const plainPickup = (m: MobilePickupData): MobilePickupData => {
   const out: Writable<MobilePickupData> = {}
   if (m.ccMailboxes !== undefined) out.ccMailboxes = [...m.ccMailboxes]
-  if (m.to !== undefined) out.to = m.to
   if (m.sid !== undefined) out.sid = m.sid
   if (m.srvLvl !== undefined) out.srvLvl = m.srvLvl
   if (m.srvLvlExt !== undefined) out.srvLvlExt = m.srvLvlExt
+  if (m.to !== undefined) out.to = m.to
   return out
 }
 
 const plainStatus = (s: PartyStatus): PartyStatus => {
   const out: Writable<PartyStatus> = { code: s.code }
-  if (s.reason !== undefined) out.reason = s.reason
   if (s.description !== undefined) out.description = s.description
+  if (s.mobilePickupData !== undefined) out.mobilePickupData = plainPickup(s.mobilePickupData)
   if (s.parkData !== undefined) out.parkData = s.parkData
   if (s.peerId !== undefined) out.peerId = plainPeerId(s.peerId)
-  if (s.mobilePickupData !== undefined) out.mobilePickupData = plainPickup(s.mobilePickupData)
+  if (s.reason !== undefined) out.reason = s.reason
   return out
 }
 

@@ -5,7 +5,14 @@
  */
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { evolveSessionWith, foldSession, type Notification, type SessionState } from '@callstate/domain'
+import {
+  emptySession,
+  evolveSessionWith,
+  type EndFact,
+  type Notification,
+  type SessionState,
+  type TelephonySessionBody
+} from '@callstate/domain'
 import { notificationOf, telephonyBodyOf } from '../event.js'
 import type { EventStore, StoredEvent, StoreFailure } from '../port.js'
 import { streams } from '../port.js'
@@ -74,13 +81,20 @@ export const sessionKnownAt = (
     ),
     TE.apS('closing', closingEvents(deps.store, deps.readModels, telephonySessionId)),
     TE.map(({ own, closing }) => {
-      const bodies = own.flatMap((e) => {
-        const body = telephonyBodyOf(e)
-        return body === undefined ? [] : [body]
-      })
+      // Each event is decoded once: a telephony notification gives a body (and no end), any other an end or nothing.
+      const bodies: TelephonySessionBody[] = []
+      const ends: EndFact[] = []
+      for (const e of own) {
+        if (e.type !== 'TelephonySessionNotification') ends.push(...endsFor(e, telephonySessionId))
+        else {
+          const body = telephonyBodyOf(e)
+          if (body !== undefined) bodies.push(body)
+        }
+      }
       if (bodies.length === 0) return undefined
       // Ends known by then: a reconciliation in the session's own stream, presence received by then.
-      const ends = [...own, ...closing.filter(receivedBy(knownAt))].flatMap((e) => endsFor(e, telephonySessionId))
-      return evolveSessionWith(foldSession(telephonySessionId, bodies), [], ends)
+      for (const e of closing.filter(receivedBy(knownAt))) ends.push(...endsFor(e, telephonySessionId))
+      // One derivation of all the facts: the fold is order-free, so this is the state folded bodies first.
+      return evolveSessionWith(emptySession(telephonySessionId), bodies, ends)
     })
   )

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from './cursor.js'
 import { invalidQuery, type QueryFailure, type QueryTime } from './failure.js'
 import { baseState, checkTime, readRow, stateAt, type QueryDeps } from './session.js'
 import { sessionSummary, type SessionSummary } from './view.js'
+import { instantMs } from '../time.js'
 
 export interface ListOptions extends QueryTime {
   /** Only calls not ended and not stale at `now` (or `at`). */
@@ -56,7 +57,9 @@ export const listSessions =
       ...(options.extensionId !== undefined ? { extensionId: options.extensionId } : {}),
       ...(at !== undefined ? { startedAtOrBefore: at } : {}),
       ...(active && knownAt === undefined ? (at === undefined ? { notEnded: true } : { openAt: at }) : {}),
-      ...(active ? { lastEventAfter: staleCutoff } : {})
+      ...(active ? { lastEventAfter: staleCutoff } : {}),
+      // A session none of whose telephony notifications had been received by then is not known then.
+      ...(knownAt !== undefined ? { knownBy: instantMs(knownAt) ?? -Infinity } : {})
     }
     const pageSize = Math.min(Math.max(limit * 2, 100), 1000)
     const items: SessionSummary[] = []

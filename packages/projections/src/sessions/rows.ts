@@ -4,14 +4,15 @@ import type { CallRow, SessionRow } from '../readmodel-port.js'
 import { isoTime } from '../time.js'
 import { storedStateText } from './stored-state.js'
 
-export const sessionRowOf = (state: SessionState, position: number): SessionRow => ({
+export const sessionRowOf = (state: SessionState, position: number, knownSinceMs: number | null): SessionRow => ({
   telephonySessionId: state.telephonySessionId,
   status: state.status,
   startedAt: isoTime(state.startedAt),
   endedAt: isoTime(state.endedAt),
   lastEventAt: isoTime(state.lastEventAt),
   position,
-  state: storedStateText(state)
+  state: storedStateText(state),
+  knownSinceMs
 })
 
 const callRowOf = (state: SessionState, party: PartyState, endedPosition: number | null): CallRow => {

@@ -80,6 +80,9 @@ export const StoredSessionState = t.intersection(
 
 const StoredEnds = t.type({ ends: t.array(EndFact) }, 'StoredEnds')
 
+/** An end fact as stored beside a session's facts (also what a parallel rebuild's workers pass each other). */
+export const StoredEndFact = EndFact
+
 export interface CorruptState {
   readonly _tag: 'CorruptState'
   readonly telephonySessionId: string

@@ -24,19 +24,13 @@ import {
   type Position,
   type RebuildReport,
   type RunnerFailure,
-  type Undecodable,
   describeError
 } from '@callstate/projections'
 import type { SqliteEventStore } from '@callstate/sqlite'
 import { startWorker } from '@callstate/threads'
 import type { SqliteReadModelStore } from '../open-readmodels.js'
-import {
-  isDigestWorkerMessage,
-  isRebuildWorkerMessage,
-  LOCAL_REBUILD_BATCH_SIZE,
-  type DigestWorkerData,
-  type RebuildWorkerData
-} from './protocol.js'
+import { replayInWorkers } from './feed.js'
+import { isDigestWorkerMessage, LOCAL_REBUILD_BATCH_SIZE, type DigestWorkerData } from './protocol.js'
 
 /** At most this many workers: SQLite attaches at most 10 files to a connection, and the swap attaches them all. */
 export const MAX_REBUILD_WORKERS = 8
@@ -53,13 +47,6 @@ export const PARALLEL_REBUILD_FROM = 20_000
  */
 export const defaultRebuildWorkers = (head: Position): number =>
   head < PARALLEL_REBUILD_FROM ? 1 : Math.max(1, Math.min(4, os.availableParallelism()))
-
-/**
- * Each worker's heap is capped: the replay keeps little alive (a batch, a few hundred sessions), and without a cap V8
- * lets garbage pile up to the size of a whole process's heap in every thread. Measured on the 1M-event log: same
- * speed, a third of the resident memory.
- */
-const resourceLimits = { maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 256 }
 
 export interface ParallelRebuildOptions {
   /** 2 to MAX_REBUILD_WORKERS. */
@@ -99,12 +86,6 @@ const removeAbandoned = (file: string): void => {
   }
 }
 
-interface ShardReport {
-  readonly events: number
-  readonly undecodable: number
-  readonly problems: ReadonlyArray<Undecodable>
-}
-
 /**
  * Waits for a worker's answer: the first message `read` turns into a result (`undefined`: not an answer, keep
  * listening), an error, or an exit before answering.
@@ -118,22 +99,6 @@ const answer = <A>(worker: Worker, read: (message: unknown) => E.Either<string, 
     worker.on('error', (error) => resolve(E.left(describeError(error))))
     worker.on('exit', (code) => resolve(E.left(`a worker exited (code ${code}) before reporting`)))
   })
-
-/** Runs one worker to its end: its report, or why it failed. `progress` gets its checkpoints. */
-const runWorker = (data: RebuildWorkerData, progress: (checkpoint: Position) => void) => {
-  const worker = startWorker(import.meta.url, './worker', { workerData: data, resourceLimits })
-  const done = answer(worker, (message): E.Either<string, ShardReport> | undefined => {
-    if (!isRebuildWorkerMessage(message)) return E.left('an unexpected message from a worker')
-    if (message.kind === 'progress') {
-      progress(message.checkpoint)
-      return undefined
-    }
-    if (message.kind === 'failed') return E.left(message.cause)
-    const { events, undecodable, problems } = message
-    return E.right({ events, undecodable, problems })
-  })
-  return { done, stop: () => worker.terminate() }
-}
 
 /**
  * The digest of the scratch files taken together, on a worker thread: started just before the swap, it reads the
@@ -168,29 +133,8 @@ export const rebuildInParallel = (
       try {
         removeAbandoned(readModels.file)
         removeFiles()
-        const checkpoints = files.map(() => 0)
-        const workers = files.map((scratch, index) =>
-          runWorker({ log: store.path, scratch, shard: { index, count }, until }, (checkpoint) => {
-            checkpoints[index] = checkpoint
-            options.onProgress?.(Math.min(...checkpoints), until)
-          })
-        )
-        // The first failure stops the others (their shards would be thrown away anyway) and is the one reported:
-        // the workers stopped after it answer "exited" too.
-        let firstFailure: string | undefined
-        const reports = await Promise.all(
-          workers.map(async (w) => {
-            const r = await w.done
-            if (E.isLeft(r) && firstFailure === undefined) {
-              firstFailure = r.left
-              await Promise.all(workers.map((o) => o.stop()))
-            }
-            return r
-          })
-        )
-        await Promise.all(workers.map((w) => w.stop()))
-        if (firstFailure !== undefined) return E.left(failed(`a rebuild worker failed: ${firstFailure}`))
-        const shards = reports.flatMap((r) => (E.isRight(r) ? [r.right] : []))
+        const replayed = await replayInWorkers(store.path, files, until, options.onProgress)
+        if (E.isLeft(replayed)) return E.left(failed(replayed.left))
         const projections = defaultProjections().map((p) => ({
           projection: p.name,
           version: p.version,
@@ -207,12 +151,7 @@ export const rebuildInParallel = (
         options.onProgress?.(until, until)
         return E.tryCatch(
           () => ({
-            events: shards.reduce((n, s) => n + s.events, 0),
-            undecodable: shards.reduce((n, s) => n + s.undecodable, 0),
-            problems: shards
-              .flatMap((s) => s.problems)
-              .sort((a, b) => a.position - b.position)
-              .slice(0, 20),
+            ...replayed.right,
             checkpoint: until,
             // Should the digest worker fail, the same digest is taken from the live file.
             digest: E.isRight(digested) ? digested.right : readModels.digest()
@@ -228,9 +167,9 @@ export const rebuildInParallel = (
   )
 }
 
-/** The embedded store, the only one a worker can open on its own (by file). */
+/** The embedded store, the only one read synchronously in process (`iterateAll`), fast enough to feed workers. */
 const isSqliteStore = (store: EventStore): store is SqliteEventStore =>
-  'readShard' in store && 'path' in store && typeof store.path === 'string'
+  'iterateAll' in store && 'path' in store && typeof store.path === 'string'
 
 export interface RebuildReadModelsOptions {
   /**

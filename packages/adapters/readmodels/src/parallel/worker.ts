@@ -1,37 +1,29 @@
 /**
- * The entry point of a parallel-rebuild worker thread (started by ./rebuild.ts): replays the events of its shard
- * of the log (`readShard`: every event of a stream is in one shard) into its own scratch read-model file, with the
- * same runner and projections as any rebuild, then reports what it read. It posts its checkpoint as it goes.
+ * The entry point of a parallel-rebuild worker thread (started by ./feed.ts): reads the events of its shard of the
+ * log (`readShard`: every event of a stream is in one shard) and folds them into its own scratch read-model file
+ * (`shardFold` of packages/projections: each event decoded once, sessions written behind), one transaction per batch.
  *
- * A session's end can come from another stream: an extension's detailed presence (`terminationType: final`). So
- * `readShard` also hands each worker the other shards' presence notifications that say `final`, and the worker's
- * projections write only the rows of the streams it owns: the presence rows of its own extensions, and the end
- * facts about its own sessions, wherever they came from. Those foreign events are not counted as its events.
+ * A session's end can come from another stream: an extension's detailed presence, perhaps in another shard. The
+ * worker posts the end facts it finds about other shards' sessions, and the main thread hands them to the worker that
+ * owns the session (`ends`), which applies them between its own batches. `readShard` also returns the other shards'
+ * detailed presence that says `final` (for a reader that folds them itself): those rows are skipped here, undecoded,
+ * since their end facts come from the shard that owns them. Once the worker has read its shard it says so
+ * (`forwarded`); `finish` then tells it that no more end facts will come, and it writes what it still holds.
  *
  * A failure is reported as a message and the worker ends; the main thread then stops the other workers and leaves
  * the live read models untouched.
  */
 import path from 'node:path'
+import { setImmediate as turn } from 'node:timers/promises'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as E from 'fp-ts/lib/Either.js'
-import * as TE from 'fp-ts/lib/TaskEither.js'
-import { pipe } from 'fp-ts/lib/function.js'
-import {
-  createRunner,
-  defaultProjections,
-  projectEvent,
-  REBUILD_SESSION_CACHE,
-  type EventStore,
-  type StoredEvent,
-  describeError
-} from '@callstate/projections'
+import { describeError, describeStoreFailure, shardFold, type StoredEvent } from '@callstate/projections'
 import { openSqliteStore, shardOf } from '@callstate/sqlite'
-import { describeRunnerFailure, describeStoreFailure } from '@callstate/projections'
 import { openReadModels } from '../open-readmodels.js'
-import { isRebuildWorkerData, LOCAL_REBUILD_BATCH_SIZE, type RebuildWorkerMessage } from './protocol.js'
+import { isRebuildWorkerData, receivedByWorker, type RebuildWorkerMessage } from './protocol.js'
 
-/** Progress is posted about this often (positions), not after every batch. */
-const PROGRESS_EVERY = 20_000
+/** Events per read of the shard. */
+const BATCH = 500
 
 const port = parentPort
 if (port === null) throw new Error('the rebuild worker runs as a worker thread only')
@@ -39,60 +31,84 @@ const setup: unknown = workerData
 if (!isRebuildWorkerData(setup)) throw new Error(`rebuild worker: unexpected setup ${JSON.stringify(setup)}`)
 const post = (message: RebuildWorkerMessage): void => port.postMessage(message)
 
+/** The worker's last message: `done`, or why it failed. Sent once the scratch file is closed (committed). */
 const run = async (): Promise<RebuildWorkerMessage> => {
-  const opened = openSqliteStore({ dataDir: path.dirname(setup.log), fileName: path.basename(setup.log) })
-  if (E.isLeft(opened)) return { kind: 'failed', cause: describeStoreFailure(opened.left) }
+  const failed = (cause: string): RebuildWorkerMessage => ({ kind: 'failed', cause })
+  // The shard is read once, in position order: a page cache would hold nothing that is read again.
+  const opened = openSqliteStore({ dataDir: path.dirname(setup.log), fileName: path.basename(setup.log), cacheMiB: 1 })
+  if (E.isLeft(opened)) return failed(describeStoreFailure(opened.left))
   const store = opened.right
   const scratchOpened = openReadModels({ file: setup.scratch }, { scratch: true })
   if (E.isLeft(scratchOpened)) {
     await store.close()
-    return { kind: 'failed', cause: scratchOpened.left.cause }
+    return failed(scratchOpened.left.cause)
   }
   const scratch = scratchOpened.right
+  const { count, index } = setup.shard
+  const owns = (stream: string): boolean => shardOf(stream, count) === index
+  const fold = shardFold({ owns })
+  // Messages from the main thread are handled between batches (the loop below yields a turn after each one).
+  let failure: string | undefined
+  let finishing = false
+  let allowed = setup.allowed
+  let wake: () => void = () => undefined
+  const changed = (): Promise<void> => new Promise((resolve) => (wake = resolve))
+  port.on('message', (raw: unknown) => {
+    const message = receivedByWorker(raw)
+    if (E.isLeft(message)) failure ??= `an unexpected message from the rebuild: ${message.left}`
+    else if (message.right.kind === 'ends') {
+      const { ends } = message.right
+      try {
+        if (failure === undefined) scratch.transaction((tx) => fold.applyEnds(tx, ends))
+      } catch (error) {
+        failure = describeError(error)
+      }
+    } else if (message.right.kind === 'allow') allowed = Math.max(allowed, message.right.until)
+    else finishing = true
+    wake()
+  })
+  /** Waits until `ready` holds or something failed; true when it holds. */
+  const whenReady = async (ready: () => boolean): Promise<boolean> => {
+    while (failure === undefined && !ready()) await changed()
+    return failure === undefined
+  }
   try {
-    const { count, index } = setup.shard
-    const owns = (stream: string): boolean => shardOf(stream, count) === index
-    // Another shard's events it reads for their end facts: they are that shard's to count (and to report when they
-    // do not decode).
-    const foreign = { events: 0, undecodable: new Set<number>() }
-    const noteForeign = (events: ReadonlyArray<StoredEvent>): ReadonlyArray<StoredEvent> => {
-      for (const e of events) {
-        if (owns(e.stream)) continue
-        foreign.events++
-        if (E.isLeft(projectEvent(e))) foreign.undecodable.add(e.position)
+    let after = 0
+    let own = 0
+    for (;;) {
+      const read = await store.readShard(after, Math.min(BATCH, setup.until - after), setup.shard)()
+      if (E.isLeft(read)) return failed(describeStoreFailure(read.left))
+      const events: StoredEvent[] = read.right.filter((e) => e.position <= setup.until && owns(e.stream))
+      const last = read.right.at(-1)?.position
+      own += events.length
+      if (events.length > 0) {
+        const ends = scratch.transaction((tx) => fold.apply(tx, events))
+        if (ends.length > 0) post({ kind: 'ends', ends })
       }
-      return events
+      if (last === undefined || last >= setup.until || read.right.length < BATCH) break
+      after = last
+      post({ kind: 'progress', checkpoint: after })
+      await turn()
+      // Not too far ahead of the other shards: the end facts they pass on then find their sessions still in memory.
+      if (!(await whenReady(() => after < allowed))) return failed(failure ?? 'stopped')
     }
-    // The log as this shard sees it: the runner reads it like the whole log.
-    const shardLog: EventStore = {
-      ...store,
-      readAll: (after, limit) => pipe(store.readShard(after, limit, setup.shard), TE.map(noteForeign))
-    }
-    const runner = createRunner(shardLog, scratch, {
-      projections: defaultProjections({ sessionCacheSize: REBUILD_SESSION_CACHE, owns }),
-      batchSize: LOCAL_REBUILD_BATCH_SIZE
-    })
-    let posted = 0
-    const report = await runner.catchUp({
-      until: setup.until,
-      onProgress: (checkpoint) => {
-        if (checkpoint - posted < PROGRESS_EVERY) return
-        posted = checkpoint
-        post({ kind: 'progress', checkpoint })
-      }
-    })()
-    if (E.isLeft(report)) return { kind: 'failed', cause: describeRunnerFailure(report.left) }
-    const { events, undecodable, problems } = report.right
-    return {
-      kind: 'done',
-      events: events - foreign.events,
-      undecodable: undecodable - foreign.undecodable.size,
-      problems: problems.filter((p) => !foreign.undecodable.has(p.position))
-    }
+    post({ kind: 'forwarded' })
+    if (!(await whenReady(() => finishing))) return failed(failure ?? 'stopped')
+    const report = scratch.transaction((tx) => fold.finish(tx))
+    return { kind: 'done', events: own, undecodable: report.undecodable, problems: report.problems }
   } finally {
     scratch.close()
     await store.close()
   }
 }
 
-run().then(post, (error: unknown) => post({ kind: 'failed', cause: describeError(error) }))
+run().then(
+  (message) => {
+    post(message)
+    port.close()
+  },
+  (error: unknown) => {
+    post({ kind: 'failed', cause: describeError(error) })
+    port.close()
+  }
+)
