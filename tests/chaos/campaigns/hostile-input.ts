@@ -508,27 +508,43 @@ interface Logged {
 interface LogIndex {
   readonly byId: Map<string, Logged>
   readonly events: number
-  /** Ids stored more than once, plus notification uuids stored under more than one event. */
+  /**
+   * Events stored more than once under the log's duplicate key (id and notification time, docs/log.md), plus
+   * notification uuids stored under more than one event with the same time.
+   */
   readonly storedTwice: number
+  /** The same uuid with another timestamp: a second notification by the log's key, kept (not a duplicate). */
+  readonly retimed: number
   /** Quarantine entries without a reason or without reasons. */
   readonly reasonless: number
 }
 
+/** The log's duplicate key of an event: its id (or uuid) with its notification time, when it has one. */
+const keyed = (name: string, meta: unknown): string =>
+  `${name}@${isObject(meta) && typeof meta['occurredAt'] === 'string' ? meta['occurredAt'] : ''}`
+
 const indexLog = async (dataDir: string): Promise<LogIndex> => {
   const byId = new Map<string, Logged>()
+  const keys = new Set<string>()
   const uuids = new Set<string>()
   let events = 0
   let storedTwice = 0
+  let retimed = 0
   let reasonless = 0
   await scanLog(dataDir, (e) => {
     events++
+    const meta: unknown = e.metadata
     const known = byId.get(e.id)
-    if (known !== undefined) {
+    if (keys.has(keyed(e.id, meta)) && known !== undefined) {
       known.count++
       storedTwice++
       return
     }
-    const meta: unknown = e.metadata
+    keys.add(keyed(e.id, meta))
+    if (known !== undefined) {
+      retimed++
+      return
+    }
     const sourceRef = isObject(meta) && typeof meta['sourceRef'] === 'string' ? meta['sourceRef'] : undefined
     byId.set(e.id, { stream: e.stream, sourceRef, count: 1 })
     if (e.type === 'NotificationQuarantined') {
@@ -543,12 +559,12 @@ const indexLog = async (dataDir: string): Promise<LogIndex> => {
     } else {
       const uuid = isObject(meta) && typeof meta['uuid'] === 'string' ? meta['uuid'] : undefined
       if (uuid !== undefined) {
-        if (uuids.has(uuid)) storedTwice++
-        uuids.add(uuid)
+        if (uuids.has(keyed(uuid, meta))) storedTwice++
+        uuids.add(keyed(uuid, meta))
       }
     }
   })
-  return { byId, events, storedTwice, reasonless }
+  return { byId, events, storedTwice, retimed, reasonless }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -783,6 +799,7 @@ const importPath = async (
       'import: in the log under another stream or line': misplaced,
       'import: quarantine entries without a reason': index.reasonless,
       'import: ids or uuids stored twice': index.storedTwice,
+      'import: same uuid with another timestamp (kept as two, docs/log.md)': index.retimed,
       'import: failures (Left or exception)': failures,
       'import: RSS MiB start / middle / end (after GC)': m.rss,
       'import: heap MiB start / middle / end (after GC)': m.heap,
@@ -939,6 +956,7 @@ const webhookPath = async (
       'webhook: quarantined but not in quarantine': notQuarantined,
       'webhook: quarantine entries without a reason': index.reasonless,
       'webhook: ids or uuids stored twice': index.storedTwice,
+      'webhook: same uuid with another timestamp (kept as two, docs/log.md)': index.retimed,
       'webhook: server error log lines': errorLines,
       'webhook: RSS MiB start / middle / end (after GC)': m.rss,
       'webhook: heap MiB start / middle / end (after GC)': m.heap,
