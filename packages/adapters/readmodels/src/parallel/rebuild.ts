@@ -1,9 +1,9 @@
 /**
  * A rebuild spread over worker threads, for the embedded log. The log is split by stream into shards (every event
- * of a session, or of an extension's presence, in one shard: `shardOf`), each worker replays its shard with the
- * usual runner and projections into its own scratch file (./worker.ts), and the main thread then swaps all the
- * scratch rows into the live read models in one transaction (`replaceWith`) while a last worker takes the digest of
- * the same rows (./digest-worker.ts).
+ * of a session, or of an extension's presence, in one shard: `shardOf`), each worker folds its shard into its own
+ * scratch file (./feed.ts, ./worker.ts), and the main thread then swaps all the scratch rows into the live read
+ * models in one transaction (`replaceWith`) while a last worker takes the digest of the same rows
+ * (./digest-worker.ts).
  *
  * Same rows as a sequential rebuild (the folds are per session and per extension, and order-free), so the same
  * digest; tested against it. Unlike the sequential rebuild, the live read models stay as they were until the swap:

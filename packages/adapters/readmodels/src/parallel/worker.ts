@@ -1,14 +1,15 @@
 /**
  * The entry point of a parallel-rebuild worker thread (started by ./feed.ts): reads the events of its shard of the
  * log (`readShard`: every event of a stream is in one shard) and folds them into its own scratch read-model file
- * (`shardFold` of packages/projections: each event decoded once, sessions written behind), one transaction per batch.
+ * (`shardFold` of packages/projections: each event decoded once, sessions written behind), a batch at a time.
  *
  * A session's end can come from another stream: an extension's detailed presence, perhaps in another shard. The
  * worker posts the end facts it finds about other shards' sessions, and the main thread hands them to the worker that
  * owns the session (`ends`), which applies them between its own batches. `readShard` also returns the other shards'
  * detailed presence that says `final` (for a reader that folds them itself): those rows are skipped here, undecoded,
- * since their end facts come from the shard that owns them. Once the worker has read its shard it says so
- * (`forwarded`); `finish` then tells it that no more end facts will come, and it writes what it still holds.
+ * since their end facts come from the shard that owns them. The worker posts its position after each batch and reads
+ * on only as far as the main thread allows (`allow`: not far ahead of the other shards). Once it has read its shard
+ * it says so (`forwarded`); `finish` then tells it that no more end facts will come, and it writes what it holds.
  *
  * A failure is reported as a message and the worker ends; the main thread then stops the other workers and leaves
  * the live read models untouched.
