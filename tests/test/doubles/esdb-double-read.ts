@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js'
 import streamsPb from '@eventstore/db-client/generated/streams_pb.js'
 import sharedPb from '@eventstore/db-client/generated/shared_pb.js'
 import { comparePosition, type DoubleLog, type RecordedEvent } from './esdb-double-log.js'
+import type { Faults } from './esdb-double-faults.js'
 
 type ReadCall = grpc.ServerWritableStream<streamsPb.ReadReq, streamsPb.ReadResp>
 type Options = InstanceType<typeof streamsPb.ReadReq.Options>
@@ -96,21 +97,44 @@ const allStart = (options: Options): { commit: bigint; prepare: bigint } | 'star
   return all?.hasEnd() ? 'end' : 'start'
 }
 
+/** Index of the first event of `all` at or after `start` in `$all` order (binary search: reads stay cheap). */
+const firstAtOrAfter = (all: ReadonlyArray<RecordedEvent>, start: { commit: bigint; prepare: bigint }): number => {
+  let lo = 0
+  let hi = all.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const e = all[mid]
+    if (e && comparePosition(e, start) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 const readAll = (log: DoubleLog, call: ReadCall, options: Options): void => {
   const backwards = options.getReadDirection() === streamsPb.ReadReq.Options.ReadDirection.BACKWARDS
   const start = allStart(options)
   const keep = filterOf(options)
-  const inRange = (e: RecordedEvent): boolean =>
+  const all = log.all
+  const count = countOf(options)
+  // Forwards: from the first event at or after the start; backwards: from the last one before it.
+  const from =
     start === 'start'
-      ? !backwards
+      ? backwards
+        ? -1
+        : 0
       : start === 'end'
         ? backwards
-        : backwards
-          ? comparePosition(e, start) < 0
-          : comparePosition(e, start) >= 0
-  const ordered = backwards ? [...log.all].reverse() : log.all
-  const selected = ordered.filter((e) => inRange(e) && keep(e)).slice(0, countOf(options))
-  for (const e of selected) call.write(toResp(e))
+          ? all.length - 1
+          : all.length
+        : firstAtOrAfter(all, start) - (backwards ? 1 : 0)
+  let sent = 0
+  for (let i = from; sent < count && i >= 0 && i < all.length; i += backwards ? -1 : 1) {
+    const e = all[i]
+    if (e && keep(e)) {
+      call.write(toResp(e))
+      sent += 1
+    }
+  }
   call.end()
 }
 
@@ -125,9 +149,15 @@ const subscribeAll = (log: DoubleLog, call: ReadCall, options: Options, open: Se
   const confirm = new streamsPb.ReadResp()
   confirm.setConfirmation(confirmation)
   call.write(confirm)
-  const after = (e: RecordedEvent): boolean =>
-    start === 'start' ? true : start === 'end' ? false : comparePosition(e, start) > 0
-  for (const e of log.all) if (after(e) && keep(e)) call.write(toResp(e))
+  const all = log.all
+  let i = start === 'start' ? 0 : start === 'end' ? all.length : firstAtOrAfter(all, start)
+  // A subscription starts after its position: the event at it is not sent again.
+  const at = all[i]
+  if (at && start !== 'start' && start !== 'end' && comparePosition(at, start) === 0) i += 1
+  for (; i < all.length; i += 1) {
+    const e = all[i]
+    if (e && keep(e)) call.write(toResp(e))
+  }
   const caughtUp = new streamsPb.ReadResp()
   caughtUp.setCaughtUp(new streamsPb.ReadResp.CaughtUp())
   call.write(caughtUp)
@@ -144,22 +174,37 @@ const subscribeAll = (log: DoubleLog, call: ReadCall, options: Options, open: Se
   call.on('error', done)
 }
 
+const answerRead = (log: DoubleLog, call: ReadCall, open: Set<ReadCall>): void => {
+  const options = call.request.getOptions()
+  if (!options) {
+    call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'read without options' })
+    return
+  }
+  if (options.hasStream()) {
+    if (options.hasSubscription()) {
+      call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'stream subscriptions: not in the double' })
+      return
+    }
+    readStream(log, call, options)
+    return
+  }
+  if (options.hasSubscription()) subscribeAll(log, call, options, open)
+  else readAll(log, call, options)
+}
+
 export const readHandler =
-  (log: DoubleLog, open: Set<ReadCall>): grpc.handleServerStreamingCall<streamsPb.ReadReq, streamsPb.ReadResp> =>
+  (
+    log: DoubleLog,
+    open: Set<ReadCall>,
+    faults: Faults
+  ): grpc.handleServerStreamingCall<streamsPb.ReadReq, streamsPb.ReadResp> =>
   (call) => {
-    const options = call.request.getOptions()
-    if (!options) {
-      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'read without options' })
-      return
-    }
-    if (options.hasStream()) {
-      if (options.hasSubscription()) {
-        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'stream subscriptions: not in the double' })
-        return
-      }
-      readStream(log, call, options)
-      return
-    }
-    if (options.hasSubscription()) subscribeAll(log, call, options, open)
-    else readAll(log, call, options)
+    // A hung read stays open with nothing sent (its client gives up); the server's shutdown ends it.
+    open.add(call)
+    const forget = (): void => void open.delete(call)
+    call.on('cancelled', forget)
+    call.on('close', forget)
+    faults.answer('read', (reply) => {
+      if (reply && !call.cancelled) answerRead(log, call, open)
+    })
   }

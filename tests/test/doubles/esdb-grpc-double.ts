@@ -9,6 +9,11 @@
  *   forwards/backwards from start/end/position, and `$all` subscriptions with an event-type or stream
  *   filter (confirmation, catch-up, CaughtUp, then live events).
  * Everything else answers UNIMPLEMENTED. Never use this outside tests.
+ *
+ * Faults a remote server shows (./esdb-double-faults.ts): `delayMs` per call (each Append answers, and each
+ * Read starts answering, that long after the request arrived; calls in flight overlap, as on a network), and
+ * calls that never answer (`hangNext`, `hangRate`: an Append is applied or not, as chosen, and then nothing is
+ * sent back; a Read sends nothing). `writeForeignEvent` writes an event another program would.
  */
 import * as grpc from '@grpc/grpc-js'
 import streamsGrpc from '@eventstore/db-client/generated/streams_grpc_pb.js'
@@ -18,6 +23,7 @@ import featuresGrpc from '@eventstore/db-client/generated/serverfeatures_grpc_pb
 import featuresPb from '@eventstore/db-client/generated/serverfeatures_pb.js'
 import { DoubleLog, type Expected, type ProposedEvent } from './esdb-double-log.js'
 import { readHandler } from './esdb-double-read.js'
+import { Faults, type FaultOptions } from './esdb-double-faults.js'
 
 export interface EsdbGrpcDouble {
   /** `esdb://127.0.0.1:PORT?tls=false` */
@@ -26,6 +32,10 @@ export interface EsdbGrpcDouble {
   readonly log: DoubleLog
   /** Writes a system event (`$`-prefixed stream and type), as a real node does on its own. */
   readonly writeSystemEvent: () => void
+  /** Writes an event another program would (JSON, no callstate metadata), by default to `orders-1`. */
+  readonly writeForeignEvent: (stream?: string, type?: string) => void
+  /** Latency and calls that never answer, changeable while running. */
+  readonly faults: Faults
   /** Shuts the server down (open calls fail with UNAVAILABLE/CANCELLED, new ones get connection refused). */
   readonly stop: () => Promise<void>
 }
@@ -41,7 +51,7 @@ const expectedOf = (options: InstanceType<typeof streamsPb.AppendReq.Options>): 
 }
 
 const appendHandler =
-  (log: DoubleLog): grpc.handleClientStreamingCall<streamsPb.AppendReq, streamsPb.AppendResp> =>
+  (log: DoubleLog, faults: Faults): grpc.handleClientStreamingCall<streamsPb.AppendReq, streamsPb.AppendResp> =>
   (call, callback) => {
     let stream: string | undefined
     let expected: Expected = { kind: 'any' }
@@ -64,38 +74,42 @@ const appendHandler =
         })
       }
     })
-    call.on('end', () => {
-      if (stream === undefined) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: 'append without options' })
-        return
-      }
-      const outcome = log.append(stream, expected, events)
-      const resp = new streamsPb.AppendResp()
-      if (outcome._tag === 'Success') {
-        const success = new streamsPb.AppendResp.Success()
-        if (outcome.currentRevision < 0n) success.setNoStream(new sharedPb.Empty())
-        else success.setCurrentRevision(outcome.currentRevision.toString())
-        if (outcome.commit < 0n) success.setNoPosition(new sharedPb.Empty())
-        else {
-          const position = new streamsPb.AppendResp.Position()
-          position.setCommitPosition(outcome.commit.toString())
-          position.setPreparePosition(outcome.prepare.toString())
-          success.setPosition(position)
+    call.on('end', () =>
+      faults.answer('append', (reply) => {
+        if (stream === undefined) {
+          callback({ code: grpc.status.INVALID_ARGUMENT, details: 'append without options' })
+          return
         }
-        resp.setSuccess(success)
-      } else {
-        const wrong = new streamsPb.AppendResp.WrongExpectedVersion()
-        if (outcome.current === 'no_stream') wrong.setCurrentNoStream(new sharedPb.Empty())
-        else wrong.setCurrentRevision(outcome.current.toString())
-        const e = outcome.expected
-        if (e.kind === 'revision') wrong.setExpectedRevision(e.revision.toString())
-        else if (e.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty())
-        else if (e.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty())
-        else wrong.setExpectedAny(new sharedPb.Empty())
-        resp.setWrongExpectedVersion(wrong)
-      }
-      callback(null, resp)
-    })
+        const outcome = log.append(stream, expected, events)
+        // A call that never answers after being applied: the write happened, the client never hears of it.
+        if (!reply) return
+        const resp = new streamsPb.AppendResp()
+        if (outcome._tag === 'Success') {
+          const success = new streamsPb.AppendResp.Success()
+          if (outcome.currentRevision < 0n) success.setNoStream(new sharedPb.Empty())
+          else success.setCurrentRevision(outcome.currentRevision.toString())
+          if (outcome.commit < 0n) success.setNoPosition(new sharedPb.Empty())
+          else {
+            const position = new streamsPb.AppendResp.Position()
+            position.setCommitPosition(outcome.commit.toString())
+            position.setPreparePosition(outcome.prepare.toString())
+            success.setPosition(position)
+          }
+          resp.setSuccess(success)
+        } else {
+          const wrong = new streamsPb.AppendResp.WrongExpectedVersion()
+          if (outcome.current === 'no_stream') wrong.setCurrentNoStream(new sharedPb.Empty())
+          else wrong.setCurrentRevision(outcome.current.toString())
+          const e = outcome.expected
+          if (e.kind === 'revision') wrong.setExpectedRevision(e.revision.toString())
+          else if (e.kind === 'no_stream') wrong.setExpectedNoStream(new sharedPb.Empty())
+          else if (e.kind === 'stream_exists') wrong.setExpectedStreamExists(new sharedPb.Empty())
+          else wrong.setExpectedAny(new sharedPb.Empty())
+          resp.setWrongExpectedVersion(wrong)
+        }
+        callback(null, resp)
+      })
+    )
   }
 
 const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): void =>
@@ -115,13 +129,14 @@ const supportedMethods: grpc.handleUnaryCall<sharedPb.Empty, featuresPb.Supporte
 }
 
 /** Starts the double on 127.0.0.1 (port 0: any free port). */
-export const startEsdbGrpcDouble = async (port = 0): Promise<EsdbGrpcDouble> => {
+export const startEsdbGrpcDouble = async (port = 0, options: FaultOptions = {}): Promise<EsdbGrpcDouble> => {
   const log = new DoubleLog(() => Date.now())
+  const faults = new Faults(options)
   const server = new grpc.Server()
   const openCalls = new Set<grpc.ServerWritableStream<streamsPb.ReadReq, streamsPb.ReadResp>>()
   server.addService(streamsGrpc.StreamsService, {
-    read: readHandler(log, openCalls),
-    append: appendHandler(log),
+    read: readHandler(log, openCalls, faults),
+    append: appendHandler(log, faults),
     delete: unimplemented,
     tombstone: unimplemented,
     batchAppend: (call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>) =>
@@ -146,6 +161,19 @@ export const startEsdbGrpcDouble = async (port = 0): Promise<EsdbGrpcDouble> => 
       }
     ])
   }
+  let foreignEvents = 0
+  const writeForeignEvent = (stream = 'orders-1', type = 'OrderPlaced'): void => {
+    foreignEvents += 1
+    log.append(stream, { kind: 'any' }, [
+      {
+        id: `00000000-0000-4000-9000-${foreignEvents.toString(16).padStart(12, '0')}`,
+        type,
+        contentType: 'application/json',
+        data: Buffer.from(JSON.stringify({ order: foreignEvents })),
+        customMetadata: new Uint8Array()
+      }
+    ])
+  }
   // A fresh node has written system events before anyone connects; so does the double.
   writeSystemEvent()
   return {
@@ -153,7 +181,10 @@ export const startEsdbGrpcDouble = async (port = 0): Promise<EsdbGrpcDouble> => 
     port: bound,
     log,
     writeSystemEvent,
+    writeForeignEvent,
+    faults,
     stop: async () => {
+      faults.clear()
       for (const call of openCalls) call.destroy()
       server.forceShutdown()
     }
