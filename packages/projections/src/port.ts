@@ -11,7 +11,7 @@ export { EventType, EventMetadata, NewEvent, Source }
 
 /**
  * A position in the whole log. Strictly increasing along the log. SQLite: the gap-free global sequence
- * (first event is 1). EventStoreDB: the `$all` commit position (see the adapter for how ties are broken).
+ * (first event is 1). EventStoreDB: the event's `$all` prepare position (the adapter's positions.ts).
  * 0 means "before the first event".
  */
 export type Position = number
@@ -73,12 +73,22 @@ export interface SubscribeHandlers {
   readonly onError?: (failure: StoreFailure) => void
 }
 
+/** What a store can say about its own reads (`EventStore.diagnostics`). */
+export interface StoreDiagnostics {
+  /** Events in the log that are not callstate's (another program wrote them), skipped by reads: each counted once. */
+  readonly foreignSkipped: number
+  /** Why the last few of them were skipped, oldest first. */
+  readonly recentForeign: ReadonlyArray<string>
+}
+
 export interface EventStore {
   /** Append to one stream; idempotent by event id (an id already stored is reported `Duplicate`, not rewritten). */
   readonly append: (request: AppendRequest) => TE.TaskEither<StoreFailure, AppendOutcome>
   /**
    * Append to several streams. The embedded store commits them in one transaction (group commit);
-   * a VersionConflict on one request fails the whole batch and writes nothing.
+   * a VersionConflict on one request fails the whole batch and writes nothing. EventStoreDB writes each
+   * stream's requests in order but different streams concurrently (in any order) and not atomically: a failed
+   * batch may leave some streams written, which running it again answers `Duplicate`.
    */
   readonly appendBatch: (
     requests: ReadonlyArray<AppendRequest>
@@ -107,6 +117,8 @@ export interface EventStore {
   readonly subscribe: (after: Position, handlers: SubscribeHandlers) => Subscription
   /** Position of the last event in the log (0 when empty). */
   readonly head: () => TE.TaskEither<StoreFailure, Position>
+  /** Stores that can meet events another program wrote (EventStoreDB) say how many they skipped. */
+  readonly diagnostics?: () => StoreDiagnostics
   readonly close: () => Promise<void>
 }
 
@@ -118,3 +130,11 @@ export const streams = {
   unknown: 'unknown',
   quarantine: 'quarantine'
 } as const
+
+/**
+ * The prefix of every stream name `streams` makes, derived from it so a new kind of stream is never left out:
+ * an EventStoreDB subscription asks the server for these streams only.
+ */
+export const streamPrefixes: ReadonlyArray<string> = Object.values(streams).map((name) =>
+  typeof name === 'function' ? name('') : name
+)

@@ -22,7 +22,7 @@ import { BIN } from '../../test/serve-helpers.js'
 import { startEsdbGrpcDouble } from '../../test/doubles/esdb-grpc-double.js'
 import { startOutageSwitch, type OutageSwitch } from '../../test/doubles/esdb-outage.js'
 
-/** The adapter's per-operation deadline as `serve` opens it (openEsdbStore's default; serve has no flag for it). */
+/** The adapter's deadline per call, given to `serve` (CALLSTATE_ESDB_TIMEOUT_MS; the default, 10 s, is for a remote node). */
 const ADAPTER_TIMEOUT_MS = 5000
 /** Longest a webhook request may wait while the node is away: the commit in flight, then its own, plus a margin. */
 export const ANSWER_BOUND_MS = 2 * ADAPTER_TIMEOUT_MS + 2000
@@ -66,7 +66,10 @@ interface Serve {
 /** `callstate --esdb <url> serve` on a free port; its stdout (JSON log) and stderr go to files in `workDir`. */
 const startServe = (workDir: string, esdb: string): Promise<Serve> =>
   new Promise((resolve, reject) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CALLSTATE_')))
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CALLSTATE_'))),
+      CALLSTATE_ESDB_TIMEOUT_MS: String(ADAPTER_TIMEOUT_MS)
+    }
     const args = [
       '--data-dir',
       path.join(workDir, 'data'),

@@ -31,6 +31,8 @@ export class Faults {
   private readonly timers = new Set<NodeJS.Timeout>()
   /** Calls that were made to hang, per kind (for assertions and the bench's report). */
   readonly hung: Record<CallKind, number> = { append: 0, read: 0 }
+  /** Calls received, per kind (an Append call however many events it carries; a Read call, subscriptions included). */
+  readonly calls: Record<CallKind, number> = { append: 0, read: 0 }
 
   constructor(options: FaultOptions = {}) {
     this.delayMs = options.delayMs ?? 0
@@ -70,6 +72,7 @@ export class Faults {
    * not answer) when hung appends are applied, and nothing else happens.
    */
   answer(kind: CallKind, respond: (reply: boolean) => void): void {
+    this.calls[kind] += 1
     const hang = this.hangs(kind)
     if (hang) this.hung[kind] += 1
     const run = (): void => {

@@ -1,15 +1,26 @@
 /**
  * The `callstate` command line. Each command lives in its own module under ./commands and is registered
- * here through ./commands/index.ts; global options (--data-dir, --esdb) are read by every command through
- * `globalOptions(cmd)` in ./run.ts.
+ * here through ./commands/index.ts; global options (--data-dir, --esdb, --esdb-timeout-ms, --esdb-concurrency) are
+ * read by every command through `globalOptions(cmd)` in ./run.ts; a bad value of a global option is a usage error
+ * (exit 2), whether it came from the flag or from its environment variable.
  *
  * Errors: commands report expected failures themselves (one line, exit 1; usage errors exit 2). What escapes
  * them is a bug or an environment problem: it is still shown as one line (the stack only with
  * CALLSTATE_DEBUG=1), never as a raw stack trace.
  */
-import { Command, CommanderError, Option } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '@callstate/esdb'
 import { registerAll } from './commands/index.js'
 import { describeError } from '@callstate/projections'
+
+/** Commander's parser for a whole number > 0; `rule` follows commander's "error: option ... is invalid." */
+const positiveInt =
+  (rule: string) =>
+  (value: string): number => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN
+    if (!(Number.isSafeInteger(n) && n > 0)) throw new InvalidArgumentError(rule)
+    return n
+  }
 
 const program = new Command()
   .name('callstate')
@@ -22,6 +33,25 @@ const program = new Command()
       '--esdb <connection-string>',
       'use EventStoreDB instead of the embedded store (esdb://host:2113?tls=false)'
     ).env('CALLSTATE_ESDB_URL')
+  )
+  .addOption(
+    new Option(
+      '--esdb-timeout-ms <ms>',
+      'EventStoreDB: how long each call to the node may take before it fails with a timeout (an import that ' +
+        'times out keeps what it stored; run it again to continue)'
+    )
+      .env('CALLSTATE_ESDB_TIMEOUT_MS')
+      .default(DEFAULT_TIMEOUT_MS)
+      .argParser(positiveInt('It must be a whole number of milliseconds > 0, e.g. 10000.'))
+  )
+  .addOption(
+    new Option(
+      '--esdb-concurrency <n>',
+      'EventStoreDB: how many streams an import or a webhook batch appends to at once'
+    )
+      .env('CALLSTATE_ESDB_CONCURRENCY')
+      .default(DEFAULT_CONCURRENCY)
+      .argParser(positiveInt('It must be a whole number > 0, e.g. 16.'))
   )
   .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError('(run with --help for usage)')

@@ -26,17 +26,28 @@ export const storeFailure = (f: StoreFailure): CliFailure => failure(describeSto
 export interface GlobalOptions {
   readonly dataDir: string
   readonly esdb?: string
+  /** `--esdb-timeout-ms` / CALLSTATE_ESDB_TIMEOUT_MS: each EventStoreDB call's bound (commander checked it). */
+  readonly esdbTimeoutMs?: number
+  /** `--esdb-concurrency` / CALLSTATE_ESDB_CONCURRENCY: streams appended to at once. */
+  readonly esdbConcurrency?: number
   readonly json: boolean
 }
+
+const positive = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined
 
 /** The global options as seen from a (sub)command; commander hands them over untyped, so they are checked. */
 export const globalOptions = (cmd: Command): GlobalOptions => {
   const o = cmd.optsWithGlobals()
   const dataDir: unknown = o['dataDir']
   const esdb: unknown = o['esdb']
+  const esdbTimeoutMs = positive(o['esdbTimeoutMs'])
+  const esdbConcurrency = positive(o['esdbConcurrency'])
   return {
     dataDir: typeof dataDir === 'string' && dataDir !== '' ? dataDir : './data',
     ...(typeof esdb === 'string' && esdb !== '' ? { esdb } : {}),
+    ...(esdbTimeoutMs !== undefined ? { esdbTimeoutMs } : {}),
+    ...(esdbConcurrency !== undefined ? { esdbConcurrency } : {}),
     json: o['json'] === true
   }
 }

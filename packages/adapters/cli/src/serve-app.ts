@@ -16,7 +16,7 @@ import {
   describeError,
   describeStoreFailure
 } from '@callstate/projections'
-import { openStore } from './open-store.js'
+import { esdbChoice, openStore } from './open-store.js'
 import { followLog } from './follow.js'
 import {
   openAnalyticsReader,
@@ -41,6 +41,8 @@ export interface ServeOptions extends ServerConfig {
   readonly port: number
   readonly dataDir: string
   readonly esdb?: string
+  readonly esdbTimeoutMs?: number
+  readonly esdbConcurrency?: number
   readonly logLevel: string
   /** Where JSON log lines go (stdout by default). */
   readonly logDestination?: pino.DestinationStream
@@ -92,7 +94,7 @@ export const startServe = async (options: ServeOptions): Promise<E.Either<ServeF
     durability: 'full',
     // The webhook writes at random places of the id index: keep its hot pages cached (sqlite/schema.ts).
     cacheMiB: 64,
-    ...(options.esdb !== undefined ? { esdb: options.esdb } : {})
+    ...esdbChoice(options)
   })()
   if (E.isLeft(opened))
     return E.left({

@@ -1,46 +1,38 @@
 /**
- * Appends. Each event is its own EventStoreDB append call, so each gets its own commit position (the
- * port's Position, see ./positions.ts): the first with the request's expected revision, each next one
- * with the exact revision the previous one got. A request of several events is therefore NOT atomic
- * here: if a later call fails (another writer slipped in, the node went away), the events before it
- * stay written and the request fails. Retrying it is safe: what was written comes back `Duplicate`.
- * Once the operation's timer fired (the caller has its Timeout), no further event is sent: a late node does
- * not get the rest of an abandoned request written behind the caller's back.
- * Ids already in the stream are answered `Duplicate` with the stored event and not sent again
- * (./id-index.ts); if every id of a request is already there, the request is a retry and succeeds
- * without an expected-revision check, as in the embedded store.
+ * `append` and `appendBatch`. A batch's requests are grouped by stream: one stream's requests run in order, one
+ * at a time (and after any other batch's appends to that stream, ./lanes.ts); different streams run
+ * concurrently, at most `concurrency` at once. Each request is sent as one append call (./append-request.ts),
+ * each client call under its OWN timer (./calls.ts): there is no timer over the whole batch.
  *
- * `appendBatch` is NOT atomic across streams: EventStoreDB has no multi-stream transaction. The adapter
- * checks every request's expected revision first and writes nothing if one is already wrong; a conflict
- * that appears between that check and the writes (another writer) fails the batch with the earlier
- * requests already written. Retrying the batch is safe: what was written comes back as `Duplicate`.
+ * Positions: each Appended event's `$all` prepare position (./positions.ts), exact per event, also when one call
+ * wrote several (./written-positions.ts).
+ *
+ * NOT atomic across streams (EventStoreDB has no multi-stream transaction): the expectations of requests that
+ * state one (not `any`) are checked first, and a conflict known then writes nothing; after that, the first
+ * failure of any call (Timeout, Unavailable, a conflict appearing meanwhile) fails the batch: no further call is
+ * started, the calls in flight are let finish (each within its timer), and then the failure is answered. What
+ * other streams' calls appended stays appended; running the batch again answers it `Duplicate` (the id index
+ * reads each stream again), so a re-run continues where the failed one stopped. Nothing is ever retried after a
+ * failure behind the caller's back: a late answer to a timed-out call is dropped.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
-import type { AppendExpectedRevision, EventStoreDBClient } from '@eventstore/db-client'
-import type {
-  AppendOutcome,
-  AppendRequest,
-  AppendResult,
-  ExpectedRevision,
-  StoreFailure,
-  StoredEvent
-} from '@callstate/projections'
-import { bounded, type Scope } from './bounded.js'
-import { toClientEvent } from './codec.js'
-import type { IdIndex, StreamIndex } from './id-index.js'
-import { readStreamIn } from './read.js'
+import type { EventStoreDBClient } from '@eventstore/db-client'
+import type { AppendOutcome, AppendRequest, StoreFailure } from '@callstate/projections'
+import { appendRequest, checkExpected } from './append-request.js'
+import type { CallContext } from './calls.js'
+import { toStoreFailure } from './failure.js'
+import type { IdIndex } from './id-index.js'
+import type { Lanes, Limiter } from './lanes.js'
 
-type ClientExpected = AppendExpectedRevision
-
-const toClientExpected = (expected: ExpectedRevision): ClientExpected =>
-  expected === 'no-stream'
-    ? 'no_stream'
-    : expected === 'stream-exists'
-      ? 'stream_exists'
-      : expected === 'any'
-        ? 'any'
-        : BigInt(expected)
+export interface AppendDeps {
+  readonly client: EventStoreDBClient
+  readonly index: IdIndex
+  /** Bound of each client call, in ms. */
+  readonly ms: number
+  readonly lanes: Lanes
+  readonly limiter: Limiter
+}
 
 const validate = (request: AppendRequest): string | undefined => {
   if (request.stream === '') return 'append: empty stream name'
@@ -50,136 +42,91 @@ const validate = (request: AppendRequest): string | undefined => {
   return undefined
 }
 
-const conflict = (request: AppendRequest, index: StreamIndex): StoreFailure | undefined => {
-  const last = index.lastRevision
-  const e = request.expected
-  const ok =
-    e === 'any' ||
-    (e === 'no-stream' && last === -1) ||
-    (e === 'stream-exists' && last >= 0) ||
-    (typeof e === 'number' && e === last)
-  return ok
-    ? undefined
-    : { _tag: 'VersionConflict', stream: request.stream, expected: e, actual: last === -1 ? 'no-stream' : last }
-}
-
-/** The request's events split into those already stored (by id) and those to write (first occurrence). */
-const split = (request: AppendRequest, index: StreamIndex) => {
-  const seen = new Set<string>()
-  const fresh = request.events.filter((e) => {
-    if (index.revisions.has(e.id) || seen.has(e.id)) return false
-    seen.add(e.id)
-    return true
+/** Indexes of the requests of each stream, streams in order of first appearance. */
+const byStream = (requests: ReadonlyArray<AppendRequest>): ReadonlyArray<ReadonlyArray<number>> => {
+  const groups = new Map<string, number[]>()
+  requests.forEach((r, i) => {
+    const group = groups.get(r.stream)
+    if (group) group.push(i)
+    else groups.set(r.stream, [i])
   })
-  return { fresh, allKnown: fresh.length === 0 }
+  return [...groups.values()]
 }
 
-interface Deps {
-  readonly client: EventStoreDBClient
-  readonly index: IdIndex
-  readonly ms: number
-}
-
-/** What an operation whose timer already fired returns (`bounded` has answered Timeout and drops it). */
-const expired = (deps: Deps): StoreFailure => ({ _tag: 'Timeout', operation: 'append', ms: deps.ms })
-
-const existingEvent = async (
-  deps: Deps,
-  scope: Scope,
-  stream: string,
-  revision: number
-): Promise<E.Either<StoreFailure, StoredEvent>> => {
-  const read = await readStreamIn(deps.client, scope, stream, revision, 1)
-  if (E.isLeft(read)) return read
-  const found = read.right[0]
-  return found
-    ? E.right(found)
-    : E.left({ _tag: 'Unavailable', cause: `append: ${stream}@${revision} vanished while reading it back` })
-}
-
-const appendOne = async (
-  deps: Deps,
-  scope: Scope,
-  request: AppendRequest,
-  index: StreamIndex
-): Promise<E.Either<StoreFailure, AppendOutcome>> => {
-  const { fresh } = split(request, index)
-  const written = new Map<string, { revision: number; position: number }>()
-  let expected: ClientExpected = toClientExpected(request.expected)
-  for (const event of fresh) {
-    // The caller already has its Timeout: write nothing more after it (what was sent stays "outcome unknown").
-    if (scope.expired()) return E.left(expired(deps))
-    const result = await deps.client.appendToStream(request.stream, toClientEvent(event), {
-      expectedRevision: expected,
-      deadline: deps.ms
-    })
-    if (!result.position)
-      return E.left({ _tag: 'Unavailable', cause: `append to ${request.stream}: no position returned` })
-    const revision = Number(result.nextExpectedRevision)
-    deps.index.record(request.stream, index, [event.id], revision)
-    written.set(event.id, { revision, position: Number(result.position.commit) })
-    expected = result.nextExpectedRevision
-  }
-  const results: AppendResult[] = []
-  for (const event of request.events) {
-    const mine = fresh.includes(event) ? written.get(event.id) : undefined
-    if (mine) {
-      results.push({ _tag: 'Appended', id: event.id, ...mine })
-      continue
-    }
-    const revision = index.revisions.get(event.id)
-    if (revision === undefined) return E.left({ _tag: 'Unavailable', cause: `append: lost track of ${event.id}` })
-    const existing = await existingEvent(deps, scope, request.stream, revision)
-    if (E.isLeft(existing)) return existing
-    results.push({ _tag: 'Duplicate', id: event.id, existing: existing.right })
-  }
-  return E.right({ stream: request.stream, results, lastRevision: index.lastRevision })
-}
-
-const appendAll = async (
-  deps: Deps,
-  scope: Scope,
+const run = async (
+  deps: AppendDeps,
+  operation: string,
   requests: ReadonlyArray<AppendRequest>
 ): Promise<E.Either<StoreFailure, ReadonlyArray<AppendOutcome>>> => {
   for (const request of requests) {
     const invalid = validate(request)
     if (invalid !== undefined) return E.left({ _tag: 'InvalidRequest', reason: invalid })
   }
-  // Check each stream's first request before writing any, so a conflict known up front writes nothing.
-  // Later requests for a stream already in the batch are checked by the server when written.
-  const checked = new Map<string, StreamIndex>()
-  for (const request of requests) {
-    if (checked.has(request.stream)) continue
-    const index = await deps.index.refresh(deps.client, scope, request.stream)
-    if (E.isLeft(index)) return index
-    checked.set(request.stream, index.right)
-    const failed = split(request, index.right).allKnown ? undefined : conflict(request, index.right)
-    if (failed) return E.left(failed)
-  }
-  const outcomes: AppendOutcome[] = []
-  for (const request of requests) {
-    if (scope.expired()) return E.left(expired(deps))
-    // The index object is updated by each write, so a second request for a stream sees the first.
-    const index = checked.get(request.stream)
-    if (!index) return E.left({ _tag: 'Unavailable', cause: `append: ${request.stream} was not checked` })
-    const outcome = await appendOne(deps, scope, request, index)
-    if (E.isLeft(outcome)) return outcome
-    outcomes.push(outcome.right)
-  }
-  return E.right(outcomes)
+  let failed: StoreFailure | undefined
+  const fail = (failure: StoreFailure): void => void (failed ??= failure)
+  const ctx: CallContext = { ...deps, operation, stopped: () => failed }
+  // What can only be a bug (a throw past the calls' own handling) still becomes a value, once.
+  const guard = (task: () => Promise<void>) => (): Promise<void> =>
+    task().catch((error: unknown) => fail(toStoreFailure(error, operation, deps.ms)))
+  const groups = byStream(requests)
+
+  // The stated expectations first: a conflict known before writing writes nothing.
+  const stated = groups
+    .flatMap((g) => g.slice(0, 1))
+    .flatMap((i) => {
+      const r = requests[i]
+      return r && r.expected !== 'any' ? [r] : []
+    })
+  await Promise.all(
+    stated.map((request) =>
+      deps.limiter.run(
+        guard(async () => {
+          const checked = await checkExpected(ctx, request)
+          if (E.isLeft(checked)) fail(checked.left)
+        })
+      )
+    )
+  )
+  if (failed) return E.left(failed)
+
+  const outcomes: Array<AppendOutcome | undefined> = requests.map(() => undefined)
+  await Promise.all(
+    groups.map((group) => {
+      const stream = requests[group[0] ?? 0]?.stream ?? ''
+      return deps.lanes.run(stream, () =>
+        deps.limiter.run(
+          guard(async () => {
+            for (const i of group) {
+              const request = requests[i]
+              if (failed || !request) return
+              const outcome = await appendRequest(ctx, request)
+              if (E.isLeft(outcome)) return fail(outcome.left)
+              outcomes[i] = outcome.right
+            }
+          })
+        )
+      )
+    })
+  )
+  if (failed) return E.left(failed)
+  const done = outcomes.flatMap((o) => (o ? [o] : []))
+  return done.length === requests.length
+    ? E.right(done)
+    : E.left({ _tag: 'Unavailable', cause: `${operation}: ${requests.length - done.length} requests got no outcome` })
 }
 
 export const append =
-  (deps: Deps) =>
+  (deps: AppendDeps) =>
   (request: AppendRequest): TE.TaskEither<StoreFailure, AppendOutcome> =>
-    bounded('append', deps.ms, async (scope) => {
-      const outcomes = await appendAll(deps, scope, [request])
-      if (E.isLeft(outcomes)) return outcomes
-      const [outcome] = outcomes.right
-      return outcome ? E.right(outcome) : E.left({ _tag: 'Unavailable', cause: 'append: no outcome' })
-    })
+  async () => {
+    const outcomes = await run(deps, 'append', [request])
+    if (E.isLeft(outcomes)) return outcomes
+    const [outcome] = outcomes.right
+    return outcome ? E.right(outcome) : E.left({ _tag: 'Unavailable', cause: 'append: no outcome' })
+  }
 
 export const appendBatch =
-  (deps: Deps) =>
+  (deps: AppendDeps) =>
   (requests: ReadonlyArray<AppendRequest>): TE.TaskEither<StoreFailure, ReadonlyArray<AppendOutcome>> =>
-    bounded('appendBatch', deps.ms, (scope) => appendAll(deps, scope, requests))
+  () =>
+    run(deps, 'appendBatch', requests)

@@ -1,10 +1,12 @@
 /**
- * Every adapter operation runs under the adapter's own timer. The client's `deadline` is not enough:
+ * Every read operation, and each client call an append makes (./calls.ts: appends have no timer over the whole
+ * batch), runs under the adapter's own timer. The client's `deadline` is not enough:
  * against a peer that accepts TCP and never speaks HTTP/2 the client waits for minutes (reads and
  * subscriptions even run with an infinite deadline). So each operation races a timer; when it fires,
  * the reads it opened are cancelled and the caller gets `Timeout { operation, ms }`.
- * An append cannot be recalled once sent (the client gets `deadline: ms` so gRPC gives up on it too): a
- * Timeout on append means "outcome unknown". Retrying is safe, since a written id comes back `Duplicate`.
+ * An append call cannot be recalled once sent (the client gets `deadline: ms` so gRPC gives up on it too): a
+ * Timeout on it means "outcome unknown", and its late answer is dropped here. Retrying the append is safe, since
+ * a written id comes back `Duplicate`.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'

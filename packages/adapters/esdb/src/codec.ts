@@ -39,35 +39,45 @@ const dataText = (data: unknown): E.Either<string, string> =>
 const problems = (errors: t.Errors): string =>
   errors.map((e) => `${e.context.map((c) => c.key).join('.')}: ${String(e.value)}`).join('; ')
 
-/** A stored record -> the port's StoredEvent; a record callstate did not write is an error with a reason. */
-export const decodeRecord = (
-  record: ClientRecord,
-  commitPosition: bigint | undefined
-): E.Either<string, StoredEvent> => {
+/**
+ * A stored record -> the port's StoredEvent, its position being the record's prepare position (./positions.ts);
+ * `fallback` (the resolved event's commit position) only for a record read without its position, where it is the
+ * right one for a log of one event per append. A record callstate did not write is an error with a reason: the
+ * readers skip it and count it (./foreign.ts).
+ */
+export const decodeRecord = (record: ClientRecord, fallback: bigint | undefined): E.Either<string, StoredEvent> => {
   const where = `event ${record.id} (${record.streamId}@${record.revision})`
-  const commit = commitPosition ?? record.position?.commit
+  const position = record.position?.prepare ?? fallback
   return pipe(
     E.Do,
     E.apS('type', pipe(EventType.decode(record.type), E.mapLeft(problems))),
     E.apS('meta', pipe(EventMetadata.decode(record.metadata), E.mapLeft(problems))),
     E.apS('data', dataText(record.data)),
-    E.apS('commit', commit === undefined ? E.left('no commit position') : E.right(commit)),
-    E.map(({ type, meta, data, commit }) => ({
+    E.apS('position', position === undefined ? E.left('no position') : E.right(position)),
+    E.map(({ type, meta, data, position }) => ({
       id: record.id,
       type,
       data,
       metadata: meta,
       stream: record.streamId,
       revision: Number(record.revision),
-      position: Number(commit)
+      position: Number(position)
     })),
     E.mapLeft((reason) => `${where} is not a callstate event: ${reason}`)
   )
 }
 
+const isPosition = (value: unknown): boolean =>
+  value === undefined ||
+  (typeof value === 'object' &&
+    value !== null &&
+    typeof Reflect.get(value, 'commit') === 'bigint' &&
+    typeof Reflect.get(value, 'prepare') === 'bigint')
+
 const isRecord = (value: unknown): value is ClientRecord =>
   typeof value === 'object' &&
   value !== null &&
+  isPosition(Reflect.get(value, 'position')) &&
   typeof Reflect.get(value, 'streamId') === 'string' &&
   typeof Reflect.get(value, 'id') === 'string' &&
   typeof Reflect.get(value, 'revision') === 'bigint' &&

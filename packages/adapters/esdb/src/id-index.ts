@@ -3,11 +3,14 @@
  * retried write at the same place (expected revision) or still in its idempotency cache; an id written
  * long ago with `any`, or with an expected revision equal to the current one, is written again. The
  * port promises `Duplicate` with the existing event, so the adapter keeps, per stream it touches, the
- * ids it has seen with their revisions, and brings that index up to date before every append by reading
- * the stream's tail (from the last revision it knows; usually nothing). Ids are unique per stream here,
- * not across the log as in the embedded store. A concurrent writer appending the same id in the window
- * between that read and the append is caught by the server's idempotency check (it reports success
- * without writing), and the adapter then reports `Appended` rather than `Duplicate`.
+ * ids it has seen with their revisions (the least recently used streams are dropped past `maxStreams`).
+ * A stream not in the index is read (its tail, from the last revision known) before an append; a stream
+ * in it is not: the append then names the EXACT revision the index believes is last (./append-request.ts),
+ * so if another writer (another `serve` node) appended meanwhile the server refuses it with
+ * WrongExpectedVersion and the adapter reads the tail, splits the request again and retries. Several
+ * writers therefore store each id once per stream. Ids are unique per stream here, not across the log as
+ * in the embedded store. A stream whose append had an unknown outcome (timeout, lost connection) is
+ * forgotten, so its next append reads the tail first.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { FORWARDS, type EventStoreDBClient } from '@eventstore/db-client'
@@ -34,11 +37,32 @@ export class IdIndex {
     scope: Scope,
     stream: string
   ): Promise<E.Either<StoreFailure, StreamIndex>> {
+    const page = await this.refreshPage(client, scope, stream, undefined)
+    return E.map((p: { index: StreamIndex }) => p.index)(page)
+  }
+
+  /**
+   * Reads at most `maxCount` of the events after the last revision known (all when undefined), in order: if the
+   * read is cut short, the index still holds a prefix of the stream, and the next read goes on from there.
+   * `more`: the page was full, so there may be more to read.
+   */
+  async refreshPage(
+    client: EventStoreDBClient,
+    scope: Scope,
+    stream: string,
+    maxCount: number | undefined
+  ): Promise<E.Either<StoreFailure, { index: StreamIndex; more: boolean }>> {
     const index = this.streams.get(stream) ?? { lastRevision: -1, revisions: new Map<string, number>() }
-    const read = client.readStream(stream, { fromRevision: BigInt(index.lastRevision + 1), direction: FORWARDS })
+    const read = client.readStream(stream, {
+      fromRevision: BigInt(index.lastRevision + 1),
+      direction: FORWARDS,
+      ...(maxCount === undefined ? {} : { maxCount })
+    })
+    let seen = 0
     try {
       await drain(read, scope, (resolved) => {
         if (resolved.event) {
+          seen += 1
           const revision = Number(resolved.event.revision)
           if (!index.revisions.has(resolved.event.id)) index.revisions.set(resolved.event.id, revision)
           index.lastRevision = Math.max(index.lastRevision, revision)
@@ -49,7 +73,19 @@ export class IdIndex {
       if (!isStreamNotFound(error)) throw error
     }
     this.remember(stream, index)
-    return E.right(index)
+    return E.right({ index, more: maxCount !== undefined && seen >= maxCount })
+  }
+
+  /** The index of `stream` as far as this process knows it (no read), or undefined when not kept. */
+  cached(stream: string): StreamIndex | undefined {
+    const index = this.streams.get(stream)
+    if (index) this.remember(stream, index)
+    return index
+  }
+
+  /** Drops what is known of `stream`: its next append reads the tail first. */
+  forget(stream: string): void {
+    this.streams.delete(stream)
   }
 
   /** Adds what an append just wrote to the stream's index (the object `refresh` returned). */

@@ -1,1 +1,1 @@
-export { openEsdbStore, type EsdbStoreOptions } from './store.js'
+export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openEsdbStore, type EsdbStoreOptions } from './store.js'

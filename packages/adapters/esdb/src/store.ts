@@ -1,11 +1,13 @@
 /**
  * The EventStore port on EventStoreDB (gRPC client @eventstore/db-client 6.2.1).
  * What differs from the embedded SQLite store, and why:
- * - Positions are `$all` commit positions, shared by the events of one append (./positions.ts).
+ * - Positions are `$all` prepare positions, one per event (./positions.ts, ./written-positions.ts).
  * - Duplicate ids are found per stream, not across the log (./id-index.ts); `findById` looks only in
  *   `streamHint` and answers undefined without one (EventStoreDB has no global id index).
- * - `appendBatch` is not atomic across streams (./append.ts).
- * - Every operation is bounded by the adapter's own timeout (./bounded.ts); failures are values
+ * - `appendBatch` is not atomic across streams (./append.ts); it sends one append call per stream request,
+ *   `concurrency` streams at once, each client call under its own `timeoutMs` (./calls.ts), so a batch has no
+ *   overall bound and a timed-out call leaves what other calls appended in place for a re-run to find.
+ * - Every other operation is bounded by the adapter's own timeout (./bounded.ts); failures are values
  *   (./failure.ts). Read models stay in local SQLite on each query node; only the log lives here.
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -13,18 +15,25 @@ import { EventStoreDBClient } from '@eventstore/db-client'
 import type { EventStore, StoreFailure, StoredEvent } from '@callstate/projections'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { append, appendBatch } from './append.js'
+import { Lanes, Limiter } from './lanes.js'
 import { bounded } from './bounded.js'
 import { IdIndex } from './id-index.js'
 import { head, readAll, readStream, readStreamIn } from './read.js'
+import { openReader } from './reader.js'
 import { subscribe } from './subscribe.js'
 import { describeError } from '@callstate/projections'
 
 export interface EsdbStoreOptions {
-  /** Bound on every operation, in ms (default 5000). */
+  /** Bound on every read operation and on each client call of an append, in ms (default 10000: a remote node). */
   readonly timeoutMs?: number
+  /** Streams whose appends are in flight at once in a batch (default 16). */
+  readonly concurrency?: number
   /** Streams whose id index is kept in memory for duplicate detection (default 10000). */
   readonly indexedStreams?: number
 }
+
+export const DEFAULT_TIMEOUT_MS = 10_000
+export const DEFAULT_CONCURRENCY = 16
 
 const findById =
   (client: EventStoreDBClient, index: IdIndex, ms: number) =>
@@ -66,20 +75,25 @@ export const openEsdbStore = (
   connectionString: string,
   options?: EsdbStoreOptions
 ): E.Either<StoreFailure, EventStore> => {
-  const ms = options?.timeoutMs ?? 5000
+  const ms = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS
   if (!(Number.isFinite(ms) && ms > 0))
     return E.left({ _tag: 'InvalidRequest', reason: `timeoutMs must be > 0: ${ms}` })
+  const concurrency = options?.concurrency ?? DEFAULT_CONCURRENCY
+  if (!(Number.isSafeInteger(concurrency) && concurrency > 0))
+    return E.left({ _tag: 'InvalidRequest', reason: `concurrency must be a positive integer: ${concurrency}` })
   return E.map((client: EventStoreDBClient): EventStore => {
     const index = new IdIndex(options?.indexedStreams ?? 10_000)
-    const deps = { client, index, ms }
+    const deps = { client, index, ms, lanes: new Lanes(), limiter: new Limiter(concurrency) }
+    const reader = openReader(client, ms)
     return {
       append: append(deps),
       appendBatch: appendBatch(deps),
-      readStream: readStream(client, ms),
-      readAll: readAll(client, ms),
+      readStream: readStream(reader),
+      readAll: readAll(reader),
       findById: findById(client, index, ms),
-      subscribe: subscribe(client, ms),
-      head: head(client, ms),
+      subscribe: subscribe(reader),
+      head: head(reader),
+      diagnostics: () => reader.foreign.snapshot(),
       close: () => closeWithin(client, ms)
     }
   })(connect(connectionString))

@@ -11,9 +11,12 @@
  * - `callstate_commit_batch_size`: notifications per group commit (one `appendBatch` transaction).
  * - `callstate_projection_lag_events`: log head minus the projections' checkpoint, read at scrape time.
  * - `callstate_http_request_duration_seconds{method,route,status_code}`: request latency.
+ * - `callstate_store_foreign_events_skipped_total`: events another program wrote, skipped by the store's reads
+ *   (stores with `diagnostics` only: EventStoreDB), read at scrape time.
  * - the prom-client default process metrics, prefixed `callstate_`.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { StoreDiagnostics } from '@callstate/projections'
 
 export type RejectReason = 'unauthorized' | 'too-large' | 'store-unavailable' | 'empty-body'
 
@@ -91,4 +94,17 @@ export const createMetrics = (lag: () => Promise<number | null>): ServerMetrics 
       registers
     })
   }
+}
+
+/** The store's own counters, read from its `diagnostics` at each scrape. */
+export const storeMetrics = (registry: Registry, diagnostics: () => StoreDiagnostics): void => {
+  new Counter({
+    name: 'callstate_store_foreign_events_skipped_total',
+    help: 'Events another program wrote into the log, skipped by the reads (each counted once).',
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(diagnostics().foreignSkipped)
+    }
+  })
 }

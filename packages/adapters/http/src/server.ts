@@ -14,7 +14,7 @@ import { CLIENT_LIMITS, type ClientLimits } from './config.js'
 import { ApiErrorSchema, apiError, installErrorHandlers } from './errors.js'
 import { requestLogLine } from './logging.js'
 import { connectionMetrics, type ConnectionProbe } from './connection.js'
-import { createMetrics, type ServerMetrics } from './metrics.js'
+import { createMetrics, storeMetrics, type ServerMetrics } from './metrics.js'
 import { registerFeed } from './routes/feed.js'
 import { registerOps, type ProjectionProbe } from './routes/ops.js'
 import { registerQuarantine } from './routes/quarantine.js'
@@ -117,6 +117,7 @@ export const buildServer = async (config: ServerConfig, deps: ServerDeps): Promi
   })
   const metrics = createMetrics(() => deps.projections.lag())
   if (deps.connection !== undefined) connectionMetrics(metrics.registry, deps.connection)
+  if (deps.store.diagnostics !== undefined) storeMetrics(metrics.registry, deps.store.diagnostics)
   const commit = webhookCommit({
     store: deps.store,
     now: deps.now,

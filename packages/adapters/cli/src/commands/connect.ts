@@ -11,7 +11,7 @@ import { createLogger, DEFAULTS, LOG_LEVELS, webhookCommit } from '@callstate/ht
 import { openReadModels } from '@callstate/readmodels'
 import { startConnector } from '@callstate/ringcentral'
 import { followLog } from '../follow.js'
-import { openStore } from '../open-store.js'
+import { esdbChoice, openStore } from '../open-store.js'
 import { addConnectionOptions, CONNECTION_HELP, receiveThrough, ringCentralSetup } from '../ringcentral.js'
 import { failure, globalOptions, run, usage } from '../run.js'
 import { untilSignalled } from '../signals.js'
@@ -67,7 +67,7 @@ Examples:
         const opened = await openStore({
           dataDir: global.dataDir,
           durability: 'full',
-          ...(global.esdb !== undefined ? { esdb: global.esdb } : {})
+          ...esdbChoice(global)
         })()
         if (E.isLeft(opened)) return E.left(failure(`cannot open the store: ${describeStoreFailure(opened.left)}`))
         const store = opened.right

@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { Option, type Command } from 'commander'
 import { DEFAULTS, parseServeFlags } from '@callstate/http'
 import { startupHint } from '@callstate/http'
+import { esdbChoice } from '../open-store.js'
 import { startServe } from '../serve-app.js'
 import { failure, globalOptions, run, usage } from '../run.js'
 import { untilSignalled } from '../signals.js'
@@ -103,7 +104,7 @@ Examples:
           ...flags.right,
           ...(ringCentral.right !== undefined ? { ringCentral: ringCentral.right } : {}),
           dataDir: global.dataDir,
-          ...(global.esdb !== undefined ? { esdb: global.esdb } : {})
+          ...esdbChoice(global)
         })
         if (E.isLeft(started)) return E.left(failure(started.left.message))
         const server = started.right

@@ -28,6 +28,15 @@ const HealthSchema = {
       properties: {
         reachable: { type: 'boolean' },
         head: { type: 'integer', description: 'Position of the last event in the log.' },
+        foreignSkipped: {
+          type: 'integer',
+          description: 'EventStoreDB: events another program wrote, skipped by the reads (each counted once).'
+        },
+        recentForeign: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Why the last few of them were skipped (absent when none).'
+        },
         error: { type: 'string' }
       }
     },
@@ -57,6 +66,15 @@ export interface OpsOptions {
 export const registerOps = (app: FastifyInstance, { store, projections, metrics, connection }: OpsOptions): void => {
   // The connection's own trouble (alerts) does not make the server unhealthy: the store and queries still work.
   const connectionPart = () => (connection === undefined ? {} : { connection: connection.status() })
+  // Stores that can meet other programs' events (EventStoreDB) say how many their reads skipped.
+  const foreignPart = () => {
+    const d = store.diagnostics?.()
+    if (d === undefined) return {}
+    return {
+      foreignSkipped: d.foreignSkipped,
+      ...(d.recentForeign.length > 0 ? { recentForeign: d.recentForeign } : {})
+    }
+  }
   app.get(
     '/health',
     {
@@ -80,7 +98,7 @@ export const registerOps = (app: FastifyInstance, { store, projections, metrics,
         const error = head.left._tag === 'Unavailable' ? head.left.cause : head.left._tag
         return reply.code(503).send({
           status: 'unavailable',
-          store: { reachable: false, error },
+          store: { reachable: false, error, ...foreignPart() },
           projections: { checkpoint },
           ...connectionPart()
         })
@@ -88,7 +106,7 @@ export const registerOps = (app: FastifyInstance, { store, projections, metrics,
       // Read models that cannot be read make every query fail: not healthy, even with the log reachable.
       return reply.code(checkpoint === null ? 503 : 200).send({
         status: checkpoint === null ? 'unavailable' : 'ok',
-        store: { reachable: true, head: head.right },
+        store: { reachable: true, head: head.right, ...foreignPart() },
         projections: checkpoint === null ? { checkpoint } : { checkpoint, lag: Math.max(0, head.right - checkpoint) },
         ...connectionPart()
       })
