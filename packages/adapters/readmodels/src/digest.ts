@@ -1,10 +1,11 @@
 /**
  * The read-model digest: sha256 over every content table, each read in primary-key order, one canonical
  * line per row (a JSON array of the column values). rm_meta is left out: versions and checkpoints are
- * bookkeeping, not content. rm_sessions.position IS included: it is the position of the last event of the
- * session (a property of the log, not of how it was batched), so a read model updated live in small batches
- * and one rebuilt in large batches hold the same value, and the digest catches a runner that skipped an
- * event. rm_calls.ended_position is excluded: it records the batch that made an end visible.
+ * bookkeeping, not content. So is every log position (`DIGEST_TABLES` in ./schema.ts): positions are the
+ * store's (SQLite numbers events 1..N, EventStoreDB by byte offset) and follow the order of arrival, while the
+ * digest must be the same for the same notifications in any store and any order, so that `verify` or `rebuild`
+ * on both sides of a `callstate copy` proves the two logs hold the same read models. A runner that skipped an
+ * event still shows wherever the event mattered: in the session's facts, its calls, a presence fact, a message.
  *
  * The same digest can be taken over several read-model files that partition the rows (the shards of a parallel
  * rebuild, attached to one connection): each table is then read as `SELECT … FROM shard0.t UNION ALL SELECT … FROM

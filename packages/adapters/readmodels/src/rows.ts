@@ -53,10 +53,14 @@ const cols = (table: string, row: unknown) => {
   }
 }
 
-/** What the digest reads of rm_sessions: not `known_since_ms`, which only serves the `--known-at` list. */
-export const SESSION_DIGEST_COLUMNS =
-  'telephony_session_id, status, started_at, ended_at, last_event_at, position, state'
-export const SESSION_COLUMNS = `${SESSION_DIGEST_COLUMNS}, known_since_ms`
+export const SESSION_COLUMNS =
+  'telephony_session_id, status, started_at, ended_at, last_event_at, position, state, known_since_ms'
+/**
+ * What the digest reads of rm_sessions: the content. Not `position` (the log position of the session's last event:
+ * assigned by the store, 1..N in SQLite, a byte offset in EventStoreDB, so the same notifications in two stores
+ * would digest differently) and not `known_since_ms` (a receive time, which only serves the `--known-at` list).
+ */
+export const SESSION_DIGEST_COLUMNS = 'telephony_session_id, status, started_at, ended_at, last_event_at, state'
 export const SESSION_EXTENSION_COLUMNS = 'telephony_session_id, extension_id'
 export const sessionRow = (raw: unknown): SessionRow => {
   const c = cols('rm_sessions', raw)

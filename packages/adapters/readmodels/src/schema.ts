@@ -85,8 +85,12 @@ export const PROJECTION_TABLES: Readonly<Record<ProjectionName, ReadonlyArray<st
 
 /**
  * Every content table with the columns the digest covers and its primary key (rows are read in key order).
- * rm_calls.ended_position is left out on purpose: it marks the batch in which the end became visible (see
- * the sessions projection), so it legitimately differs between a live and a rebuilt read model.
+ * No column that holds a log position is covered: positions are assigned by the store (1..N in SQLite, byte
+ * offsets in EventStoreDB) and by the order events arrived in, so the same notifications must digest the same in
+ * any store. rm_sessions.position is left out for that reason (SESSION_DIGEST_COLUMNS); rm_calls.ended_position
+ * also because it marks the batch in which the end became visible (see the sessions projection), so it differs
+ * between a live and a rebuilt read model. Every key is content (session, party, extension ids, a presence
+ * fact's hash, an event id: ids are kept by `callstate copy`), so the order rows are read in is too.
  */
 export const DIGEST_TABLES: ReadonlyArray<{ readonly table: string; readonly columns: string; readonly key: string }> =
   [

@@ -31,6 +31,8 @@ export const register = (program: Command): void => {
       `
 The digest is a sha256 over every read-model table in key order: a read model kept up to date live and
 one rebuilt from the same log have the same digest (see \`callstate verify\`), whatever the workers.
+It covers content, not log positions: the same notifications give the same digest in any store and in
+any order of arrival (after \`callstate copy\`, the source and the copy print the same).
 
 With several workers (embedded log only; an EventStoreDB log is always replayed sequentially) each
 thread replays the streams of its shard into a scratch file beside readmodels.db, and the result

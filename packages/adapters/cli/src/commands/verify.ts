@@ -29,6 +29,8 @@ export const register = (program: Command): void => {
 The live read models are caught up first, then their digest and checkpoint are read in one transaction;
 the scratch copy (a temporary file in the data directory, removed afterwards) is rebuilt exactly up to
 that checkpoint. A \`serve\` that keeps taking notifications meanwhile does not make verify fail.
+The digest covers read-model content, not log positions: the same notifications give the same digest
+in any store, so verify on both sides of a \`callstate copy\` prints the same.
 Exit codes: 0 equal; 1 different (or the store failed).
 
 Example:
