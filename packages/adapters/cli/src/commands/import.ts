@@ -3,10 +3,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Command } from 'commander'
-import cliProgress from 'cli-progress'
 import { defaultWorkers, importFile, importStream, inputSize, type ImportFailure } from '@callstate/ingest'
 import type { IngestReport, IngestTotals } from '@callstate/ingest'
 import { describeStoreFailure, failure, globalOptions, nonNegativeInt, out, run, usage, useStore } from '../run.js'
+import { progressBar } from '../progress-bar.js'
 
 const describeImportFailure = (f: ImportFailure): string => {
   switch (f._tag) {
@@ -27,19 +27,14 @@ const summary = (name: string, t: IngestTotals): string[] => [
 ]
 
 /** A byte-based progress bar on stderr, only when stderr is a terminal and the size is known. */
-const progressBar = (total: number) => {
-  if (!process.stderr.isTTY || total === 0) return undefined
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: 'importing |{bar}| {percentage}% | {mb} of {totalMb} MB | {read} read | ETA {eta_formatted}',
-      hideCursor: true,
-      clearOnComplete: true
-    },
-    cliProgress.Presets.shades_classic
-  )
+const importProgress = (total: number) => {
   const mb = (bytes: number): string => (bytes / 1048576).toFixed(1)
-  bar.start(total, 0, { mb: mb(0), totalMb: mb(total), read: 0 })
+  const bar = progressBar(
+    'importing |{bar}| {percentage}% | {mb} of {totalMb} MB | {read} read | ETA {eta_formatted}',
+    total,
+    { mb: mb(0), totalMb: mb(total), read: 0 }
+  )
+  if (bar === undefined) return undefined
   let read = 0
   return {
     bytes: (n: number) => bar.update(n, { mb: mb(n), read }),
@@ -98,7 +93,7 @@ Examples:
         if (opts.exclusive === true && options.esdb !== undefined)
           return E.left(usage('--exclusive is for the embedded log; EventStoreDB takes no such lock'))
         return useStore({ ...options, durability: 'normal', exclusive }, async (store) => {
-          const bar = options.json || fromStdin ? undefined : progressBar(size.right)
+          const bar = options.json || fromStdin ? undefined : importProgress(size.right)
           const importOptions = {
             workers,
             ...(bar ? { onBytes: bar.bytes, onBatch: (r: IngestReport) => bar.items(r.outcomes.length) } : {})

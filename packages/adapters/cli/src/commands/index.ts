@@ -6,6 +6,7 @@ import type { Command } from 'commander'
 import * as audit from './audit.js'
 import * as backup from './backup.js'
 import * as connect from './connect.js'
+import * as copy from './copy.js'
 import * as doctor from './doctor.js'
 import * as exportCommand from './export.js'
 import * as importCommand from './import.js'
@@ -26,6 +27,7 @@ export const registerAll = (program: Command): void => {
   audit.register(program)
   backup.register(program)
   connect.register(program)
+  copy.register(program)
   doctor.register(program)
   exportCommand.register(program)
   importCommand.register(program)
