@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { PER_SIZE, parseArgs, USAGE } from './lib/args.mjs'
 import { ensureDataset } from './lib/dataset.mjs'
+import { ESDB_DOUBLE_NOTE, esdbTargets } from './lib/figures-esdb.mjs'
 import { sizeRows } from './lib/figures.mjs'
 import { sharedRows } from './lib/figures-server.mjs'
 import { describeMachine, machine } from './lib/machine.mjs'
@@ -112,6 +113,20 @@ if (only.has('peer')) {
     return runWorker('peer', [d.file, options.peerSize, options.peerSeconds, path.join(options.work, 'peer.db')])
   })
 }
+// Against the EventStoreDB test double, run as a process with each delay per call in turn.
+if (only.has('esdb')) {
+  const d = await dataset(sizes[0])
+  const config = {
+    esdbSize: options.esdbSize,
+    esdbDelays: options.esdbDelays,
+    esdbWebhookSeconds: options.esdbWebhookSeconds,
+    esdbWebhookConnections: options.esdbWebhookConnections,
+    esdbStepMinutes: options.esdbStepMinutes
+  }
+  await step('esdb', () =>
+    runWorker('esdb', [d.file, sizes[0], path.join(options.work, 'esdb'), JSON.stringify(config)])
+  )
+}
 // Last: it appends to the largest size's log (the marker then says so: a later rebuild or queries imports again).
 if (only.has('soak')) {
   const storeDir = storeDirFor(options.work, largest)
@@ -142,7 +157,8 @@ const targets = [
     bySize,
     datasetBytes: Object.fromEntries(Object.entries(datasets).map(([s, d]) => [s, d.bytes]))
   }),
-  ...sharedTargets({ shared, imp: smallestImport, elapsedSeconds, sizes })
+  ...sharedTargets({ shared, imp: smallestImport, elapsedSeconds, sizes }),
+  ...(only.has('esdb') ? esdbTargets(shared.esdb, options.esdbDelays) : [])
 ]
 const notes = [
   `Load average (1/5/15 min) at start ${loadAtStart}, at end ${loadAverage()}: this machine's cores are shared with ` +
@@ -164,6 +180,13 @@ const notes = [
     ? [
         `Webhook load: autocannon in the bench process, ${options.webhookConnections} connections, ${options.webhookSeconds} s, ` +
           'on the same 2 cores as the server.'
+      ]
+    : []),
+  ...(only.has('esdb')
+    ? [
+        `${ESDB_DOUBLE_NOTE} Delays ${options.esdbDelays.join(', ')} ms; per delay a fresh double: the import, then two ` +
+          `serve nodes under autocannon (${options.esdbWebhookConnections} connections, ${options.esdbWebhookSeconds} s), ` +
+          `then a rebuild from the whole log; each step stopped after ${options.esdbStepMinutes} min.`
       ]
     : []),
   ...(only.has('soak')

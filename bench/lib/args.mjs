@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { DEFAULT_REPORT, DEFAULT_WORK_DIR } from './paths.mjs'
 
-export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'disk', 'webhook', 'feed', 'peer', 'soak']
+export const BENCHMARKS = ['decode', 'import', 'rebuild', 'queries', 'disk', 'webhook', 'feed', 'peer', 'esdb', 'soak']
 /** Benchmarks measured at each log size (the others run once, after them). */
 export const PER_SIZE = ['decode', 'import', 'rebuild', 'queries', 'disk']
 
@@ -27,6 +27,14 @@ export const USAGE = `Usage: node bench/run.mjs [options]   (npm run bench: ever
   --soak-seconds <s>   the soak's duration in seconds instead (short checks)
   --soak-sample-seconds <s>  how often the soak reads the server's RSS (default 60)
   --soak-rate <n>      notifications/s posted during the soak (default 300)
+  --esdb-size <n>      EventStoreDB: notifications imported per delay (default 5000, to keep the default run short;
+                       the issue's 20,000-line import: --only esdb --esdb-size 20000). Webhook bodies: the next
+                       lines of the dataset, up to 50000
+  --esdb-delays <list> EventStoreDB: delays per call of the test double, ms, comma-separated (default 1,5,20)
+  --esdb-webhook-seconds <s>      EventStoreDB: duration of the two-node webhook load per delay (default 10)
+  --esdb-webhook-connections <c>  EventStoreDB: connections of that load, split over the two nodes (default 32)
+  --esdb-step-minutes <m>         EventStoreDB: a step (import, catch-up, convergence) stopped after this (default 5)
+                       The commands inherit CALLSTATE_ESDB_TIMEOUT_MS and CALLSTATE_ESDB_CONCURRENCY when set.
   --query-seconds <s>  a query figure stops after this long (with fewer samples when slow; default 30)
   --work <dir>         scratch directory: dataset, stores (default bench/.work)
   --out <file>         report to append to (default BENCHMARKS.md)
@@ -37,6 +45,14 @@ const positiveInt = (name, raw) => {
   if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(n) || n < 1)
     throw new Error(`${name} must be a positive integer, got "${raw}"`)
   return n
+}
+
+/** A comma-separated list of delays in ms (0 allowed: no added latency). */
+const delays = (name, raw) => {
+  const list = raw.split(',').map((s) => s.trim())
+  if (list.length === 0 || list.some((d) => !/^\d+$/.test(d)))
+    throw new Error(`${name} must be a comma-separated list of whole milliseconds, got "${raw}"`)
+  return list.map(Number)
 }
 
 /** Parses argv; throws an Error with a one-line message on bad usage. */
@@ -58,6 +74,11 @@ export const parseArgs = (argv) => {
     soakSampleSeconds: 60,
     soakRate: 300,
     querySeconds: 30,
+    esdbSize: 5_000,
+    esdbDelays: [1, 5, 20],
+    esdbWebhookSeconds: 10,
+    esdbWebhookConnections: 32,
+    esdbStepMinutes: 5,
     work: DEFAULT_WORK_DIR,
     out: DEFAULT_REPORT,
     help: false
@@ -128,6 +149,21 @@ export const parseArgs = (argv) => {
         break
       case '--soak-rate':
         o.soakRate = positiveInt(arg, value())
+        break
+      case '--esdb-size':
+        o.esdbSize = positiveInt(arg, value())
+        break
+      case '--esdb-delays':
+        o.esdbDelays = delays(arg, value())
+        break
+      case '--esdb-webhook-seconds':
+        o.esdbWebhookSeconds = positiveInt(arg, value())
+        break
+      case '--esdb-webhook-connections':
+        o.esdbWebhookConnections = positiveInt(arg, value())
+        break
+      case '--esdb-step-minutes':
+        o.esdbStepMinutes = positiveInt(arg, value())
         break
       case '--query-seconds':
         o.querySeconds = positiveInt(arg, value())

@@ -1,7 +1,8 @@
 /**
- * The figures of the benchmarks that run once per run, whatever the log sizes (webhook, feed, peer, soak), as
+ * The figures of the benchmarks that run once per run, whatever the log sizes (webhook, feed, peer, esdb, soak), as
  * rows {benchmark, figure, value}.
  */
+import { esdbRows } from './figures-esdb.mjs'
 import { fmtInt, fmtMb, fmtMs, fmtRatio, mb } from './stats.mjs'
 import { GROWTH_LIMIT, boardGrowing, soakVerdict } from './targets-server.mjs'
 
@@ -148,6 +149,7 @@ export const sharedRows = (results, imp) => {
   add('webhook', results.webhook, webhookRows)
   add('feed', results.feed, feedRows)
   add('peer', results.peer, (r) => peerRows(r, imp))
+  add('esdb', results.esdb, esdbRows)
   add('soak', results.soak, soakRows)
   return rows
 }

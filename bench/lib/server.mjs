@@ -10,8 +10,11 @@ import { watchPeak } from './memory.mjs'
 // A large log takes a while: serve runs SQLite's quick check of it first (~2 ms per MB; ~30 s for a 10M-event log).
 const STARTUP_MS = 600_000
 
-/** Starts the server on a free loopback port; resolves `{ url, pid, stop }` once it listens. */
-export const startServer = (dataDir, extraArgs = []) =>
+/**
+ * Starts the server on a free loopback port; resolves `{ url, pid, stop }` once it listens. `extraArgs` go after
+ * `serve`, `globalArgs` before it (`['--esdb', url]`).
+ */
+export const startServer = (dataDir, extraArgs = [], { globalArgs = [] } = {}) =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -19,6 +22,7 @@ export const startServer = (dataDir, extraArgs = []) =>
         CALLSTATE_BIN,
         '--data-dir',
         dataDir,
+        ...globalArgs,
         'serve',
         '--host',
         '127.0.0.1',

@@ -140,23 +140,40 @@ export interface ServeChild {
   readonly process: ChildProcess
   readonly url: string
   readonly exited: Promise<number | null>
+  /** What the child wrote on stdout so far: its JSON log lines (at `--log-level warn`: warnings and errors). */
+  readonly output: () => string
+}
+
+export interface ServeProcessOptions {
+  /** Global options given before `serve`, e.g. `['--esdb', url]`. */
+  readonly globalArgs?: ReadonlyArray<string>
 }
 
 /** Starts the real `callstate serve` binary as a child process on a free port and resolves once it says where it listens. */
-export const serveProcess = (dataDir: string): Promise<ServeChild> =>
+export const serveProcess = (dataDir: string, options: ServeProcessOptions = {}): Promise<ServeChild> =>
   new Promise((resolve, reject) => {
     // The test's own environment must not configure the child (tokens, port).
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CALLSTATE_')))
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'serve', '--port', '0', '--log-level', 'warn'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
+    const args = [
+      BIN,
+      '--data-dir',
+      dataDir,
+      ...(options.globalArgs ?? []),
+      'serve',
+      '--port',
+      '0',
+      '--log-level',
+      'warn'
+    ]
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    let stdout = ''
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     let stderr = ''
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString()
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (m?.[1] !== undefined) resolve({ process: child, url: m[1], exited })
+      if (m?.[1] !== undefined) resolve({ process: child, url: m[1], exited, output: () => stdout })
     })
     void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)))
   })
