@@ -7,9 +7,8 @@
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import autocannon from 'autocannon'
 import { startServer } from './server.mjs'
-import { percentile } from './stats.mjs'
+import { webhookLoad } from './webhook-load.mjs'
 
 const POLL_MS = 100
 
@@ -46,55 +45,12 @@ const catchUpTimes = async (nodes, atLeast, limitMs) => {
 }
 
 const load = (nodes, pool, seconds, connections) =>
-  new Promise((resolve, reject) => {
-    let next = 0
-    const latencies = []
-    const statuses = {}
-    const perNode = nodes.map(() => ({ acknowledged: 0, requests: 0 }))
-    const instances = nodes.map((node, i) => {
-      const instance = autocannon({
-        url: `${node.url}/webhook`,
-        // Half the connections each (the first node gets the odd one).
-        connections: Math.max(1, Math.ceil((connections - i) / nodes.length)),
-        duration: seconds,
-        // One request per connection at a time, as RingCentral delivers.
-        pipelining: 1,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] })
-          }
-        ]
-      })
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1
-        perNode[i].requests++
-        if (statusCode === 200) perNode[i].acknowledged++
-        latencies.push(responseTime)
-      })
-      return new Promise((done, fail) => instance.on('done', done).on('error', fail))
-    })
-    Promise.all(instances).then((results) => {
-      const acknowledged = statuses[200] ?? 0
-      const duration = Math.max(...results.map((r) => r.duration || seconds))
-      resolve({
-        connections,
-        seconds: duration,
-        requests: latencies.length,
-        statuses,
-        errors: results.reduce((n, r) => n + r.errors, 0),
-        timeouts: results.reduce((n, r) => n + r.timeouts, 0),
-        acknowledged,
-        perSecond: acknowledged / duration,
-        perNode,
-        distinctBodies: Math.min(pool.length, next),
-        bodiesReused: Math.max(0, next - pool.length),
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99)
-      })
-    }, reject)
-  })
+  webhookLoad(
+    nodes.map((n) => n.url),
+    pool,
+    seconds,
+    connections
+  )
 
 /**
  * Runs the two nodes on `url`: `{ catchUp, webhook, converged, serverPeakRss }`, each part `{ ok, result }` or

@@ -34,9 +34,9 @@ export const cli = (args: ReadonlyArray<string>, options: { input?: string; env?
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-/** Starts `callstate args...` in the background. */
-export const cliAsync = (args: ReadonlyArray<string>) => {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+/** Starts `callstate args...` in the background (with `env` instead of this process's environment when given). */
+export const cliAsync = (args: ReadonlyArray<string>, env?: NodeJS.ProcessEnv) => {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))

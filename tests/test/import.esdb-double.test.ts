@@ -4,13 +4,12 @@
  * stored once; an import that times out (a call that never answers, applied or not) or is killed fails clearly,
  * and running it again finishes it without storing anything twice.
  */
-import { spawn } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { classify } from '@callstate/ingest'
 import { DEFAULT_OPTIONS, simulateLines } from '@callstate/simulator'
-import { BIN, cli, tempDir, writeLines, type CliResult } from './cli-helpers.js'
+import { cli, cliAsync, tempDir, writeLines, type CliResult } from './cli-helpers.js'
 import { startEsdbGrpcDouble, type EsdbGrpcDouble } from './doubles/esdb-grpc-double.js'
 
 const lines = (count: number): string[] => {
@@ -38,13 +37,7 @@ const expectedIds = (input: ReadonlyArray<string>): string[] => [
 const importInto = (double: EsdbGrpcDouble, file: string, dataDir: string, extra: ReadonlyArray<string> = []) => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CALLSTATE_')))
   const args = ['--data-dir', dataDir, '--esdb', double.url, ...extra, 'import', '--json', file]
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
-  return { child, done }
+  return cliAsync(args, env)
 }
 
 const storedIds = (double: EsdbGrpcDouble): string[] =>
